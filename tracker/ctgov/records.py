@@ -1,0 +1,122 @@
+"""Typed values for what the tracker keeps of a ClinicalTrials.gov study.
+
+The registry's dates are partial (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`): a `PartialDate`
+keeps the original text and its precision, and says which days it may stand for, so that
+"after as_of" can be decided without inventing a day that the registry never gave.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class Precision(StrEnum):
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+
+
+@dataclass(frozen=True, slots=True, order=False)
+class PartialDate:
+    """A registry date with the precision it was given in."""
+
+    text: str
+    earliest: date
+    latest: date
+
+    @classmethod
+    def parse(cls, text: str | None) -> PartialDate | None:
+        """`"2020"`, `"2020-05"` or `"2020-05-17"` → a PartialDate; anything else → None."""
+        if not isinstance(text, str):
+            return None
+        match = _PARTIAL_DATE.match(text.strip())
+        if match is None:
+            return None
+        year, month, day = match.groups()
+        try:
+            if day is not None:
+                exact = date(int(year), int(month), int(day))
+                return cls(match.group(0), exact, exact)
+            if month is not None:
+                last = calendar.monthrange(int(year), int(month))[1]
+                return cls(
+                    match.group(0),
+                    date(int(year), int(month), 1),
+                    date(int(year), int(month), last),
+                )
+            return cls(match.group(0), date(int(year), 1, 1), date(int(year), 12, 31))
+        except ValueError:
+            return None
+
+    @property
+    def precision(self) -> Precision:
+        return {4: Precision.YEAR, 7: Precision.MONTH}.get(len(self.text), Precision.DAY)
+
+    def may_be_after(self, day: date) -> bool:
+        """True unless every day this date can stand for is on or before `day`.
+
+        A month- or year-precision date that straddles `day` counts as after it: for an
+        evidence team a second look costs less than a missed change.
+        """
+        return self.latest > day
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class StudyDate:
+    """A key date of a study (start, primary completion, completion) and its type."""
+
+    date: PartialDate
+    type: str | None  # "ACTUAL" or "ESTIMATED" when the registry says
+
+
+@dataclass(frozen=True, slots=True)
+class Intervention:
+    type: str | None  # DRUG, BIOLOGICAL, PROCEDURE, ...
+    name: str
+    other_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StudyRecord:
+    """One study as the tracker stores it. Every field but the NCT id may be missing."""
+
+    nct_id: str
+    brief_title: str | None = None
+    official_title: str | None = None
+    acronym: str | None = None
+    overall_status: str | None = None
+    last_known_status: str | None = None
+    why_stopped: str | None = None
+    phases: tuple[str, ...] = ()
+    study_type: str | None = None
+    conditions: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    interventions: tuple[Intervention, ...] = ()
+    lead_sponsor: str | None = None
+    enrollment: int | None = None
+    enrollment_type: str | None = None
+    start: StudyDate | None = None
+    primary_completion: StudyDate | None = None
+    completion: StudyDate | None = None
+    first_posted: PartialDate | None = None
+    results_first_posted: PartialDate | None = None
+    last_update_posted: PartialDate | None = None
+    has_results: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ApiVersion:
+    """What `/version` says: the API's version and when its data last refreshed."""
+
+    api_version: str | None
+    data_timestamp: str | None  # as given, e.g. "2026-03-25T09:00:05"
