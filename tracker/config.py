@@ -101,9 +101,7 @@ def _read_file(path: Path, required: bool) -> dict[str, Any]:
     return data
 
 
-def load_settings(
-    environ: Mapping[str, str] | None = None, cwd: Path | None = None
-) -> Settings:
+def load_settings(environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:
     """Build the settings from `tracker.toml` (if any) overridden by the environment."""
     env = os.environ if environ is None else environ
     named = env.get("TRACKER_CONFIG")

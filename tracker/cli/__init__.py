@@ -1,12 +1,52 @@
-"""The `tracker` command line."""
+"""The `tracker` command line: parse arguments, call the library, print, map errors to exits.
+
+Exit status: 0 success, 1 a failure the user must see, 2 bad usage or input.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
+
+from claims.errors import ClaimsError
+from db.errors import DatabaseError
+from tracker import __version__
+from tracker.cli import catalog, schema
+from tracker.cli.context import Context
+from tracker.config import load_settings
+from tracker.errors import TrackerError
+
+USER_ERRORS = (TrackerError, ClaimsError, DatabaseError)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tracker",
+        description="Keep article claims tied to the ClinicalTrials.gov studies that bear on them.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in (schema, catalog):
+        module.register(commands)
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tracker")
-    parser.parse_args(argv)
-    return 0
+    args = build_parser().parse_args(argv)
+    ctx: Context | None = None
+    try:
+        ctx = Context(load_settings())
+        return args.run(ctx, args)
+    except USER_ERRORS as exc:
+        print(f"tracker: error: {exc}", file=sys.stderr)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        print("tracker: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 1
+    finally:
+        if ctx is not None:
+            ctx.close()

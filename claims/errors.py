@@ -1,0 +1,42 @@
+"""Errors in claim files and in the catalog they build.
+
+ClaimsError
+├── ClaimFileError   a claim file is unreadable or invalid (names file, claim, field)
+├── CatalogConflict  files disagree with each other or with the database (duplicate ids)
+└── UnknownClaim     no claim has the id asked for
+"""
+
+from __future__ import annotations
+
+
+class ClaimsError(Exception):
+    """Base of the catalog's errors; all are the user's input to fix, hence exit status 2."""
+
+    exit_status = 2
+
+
+class ClaimFileError(ClaimsError):
+    """A claim file cannot be read or does not follow the format."""
+
+    def __init__(
+        self, path: str, problem: str, *, claim: str | None = None, field: str | None = None
+    ) -> None:
+        self.path, self.problem, self.claim, self.field = path, problem, claim, field
+        where = [path]
+        if claim is not None:
+            where.append(f"claim {claim}")
+        if field is not None:
+            where.append(f"field {field!r}")
+        super().__init__(": ".join([*where, problem]))
+
+
+class CatalogConflict(ClaimsError):
+    """Two claims share an id, across files or with a claim of another article."""
+
+
+class UnknownClaim(ClaimsError):
+    """No claim has the id asked for."""
+
+    def __init__(self, claim_id: str) -> None:
+        super().__init__(f"no claim with id {claim_id!r} (see `tracker claims list`)")
+        self.claim_id = claim_id

@@ -1,0 +1,236 @@
+"""Reading and validating claim files (YAML, one per article).
+
+Validation is strict: unknown keys, duplicate keys, wrong types and bad dates are errors
+that name the file, the claim and the field, so a typo never silently changes a search.
+YAML's implicit timestamps are switched off; dates are read as `YYYY-MM-DD` text here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+import yaml
+
+from claims.errors import CatalogConflict, ClaimFileError
+from claims.spec import STUDY_TYPES, ArticleSpec, ClaimSpec, Topic
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_ID_LENGTH = 100
+
+_FILE_KEYS = {"article", "claims"}
+_ARTICLE_KEYS = {"id", "title", "url", "published"}
+_CLAIM_KEYS = {"id", "text", "as_of", "topic"}
+_TOPIC_KEYS = {"conditions", "interventions", "terms", "study_types"}
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys and leaves dates as text."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, str) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key if isinstance(key, str) else id(key_node))
+        return super().construct_mapping(node, deep)
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+Fail = Callable[[str | None, str], NoReturn]
+
+
+def _failer(source: str, claim: str | None = None) -> Fail:
+    def fail(field: str | None, problem: str) -> NoReturn:
+        raise ClaimFileError(source, problem, claim=claim, field=field)
+
+    return fail
+
+
+def _check_keys(data: Any, allowed: set[str], where: str, fail: Fail) -> Mapping[str, Any]:
+    if not isinstance(data, dict):
+        fail(where or None, f"expected a mapping, got {_kind(data)}")
+    for key in data:
+        if key not in allowed:
+            name = f"{where}.{key}" if where else str(key)
+            fail(name, f"unknown key (expected one of: {', '.join(sorted(allowed))})")
+    return data
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "a mapping", list: "a list", str: "text", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), f"a {type(value).__name__}")
+
+
+def _text(data: Mapping[str, Any], key: str, field: str, fail: Fail, required: bool) -> str | None:
+    value = data.get(key)
+    if value is None:
+        if required:
+            fail(field, "missing")
+        return None
+    if not isinstance(value, str):
+        fail(field, f"expected text, got {_kind(value)}")
+    value = " ".join(value.split())
+    if required and not value:
+        fail(field, "must not be empty")
+    return value or None
+
+
+def _slug(data: Mapping[str, Any], key: str, field: str, fail: Fail) -> str:
+    value = _text(data, key, field, fail, required=True)
+    assert value is not None
+    if len(value) > MAX_ID_LENGTH or not _SLUG.match(value):
+        fail(field, f"{value!r} is not an id: use lower-case letters, digits and hyphens")
+    return value
+
+
+def _date(data: Mapping[str, Any], key: str, field: str, fail: Fail) -> date | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        fail(field, f"expected a date as YYYY-MM-DD, got {value!r}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        fail(field, f"{value!r} is not a valid date ({exc})")
+
+
+def _phrases(data: Mapping[str, Any], key: str, field: str, fail: Fail) -> tuple[str, ...]:
+    value = data.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        fail(field, f"expected a list of text, got {_kind(value)}")
+    phrases: dict[str, str] = {}
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            fail(f"{field}[{index}]", f"expected non-empty text, got {_kind(item)}")
+        phrase = " ".join(item.split())
+        phrases.setdefault(phrase.casefold(), phrase)
+    return tuple(phrases.values())
+
+
+def _topic(data: Any, fail: Fail) -> Topic:
+    if data is None:
+        fail("topic", "missing")
+    data = _check_keys(data, _TOPIC_KEYS, "topic", fail)
+    study_types = _phrases(data, "study_types", "topic.study_types", fail)
+    for index, study_type in enumerate(study_types):
+        if study_type.upper() not in STUDY_TYPES:
+            fail(
+                f"topic.study_types[{index}]",
+                f"{study_type!r} is not one of {', '.join(STUDY_TYPES)}",
+            )
+    topic = Topic(
+        conditions=_phrases(data, "conditions", "topic.conditions", fail),
+        interventions=_phrases(data, "interventions", "topic.interventions", fail),
+        terms=_phrases(data, "terms", "topic.terms", fail),
+        study_types=tuple(dict.fromkeys(s.upper() for s in study_types)),
+    )
+    if not (topic.conditions or topic.interventions or topic.terms):
+        fail("topic", "needs at least one condition, intervention or term")
+    return topic
+
+
+def _claim(data: Any, index: int, source: str) -> ClaimSpec:
+    fail = _failer(source, claim=f"#{index + 1}")
+    if not isinstance(data, dict):
+        fail(None, f"expected a mapping, got {_kind(data)}")
+    if "id" in data:
+        fail = _failer(source, claim=_slug(data, "id", "id", fail))
+    data = _check_keys(data, _CLAIM_KEYS, "", fail)
+    claim_id = _slug(data, "id", "id", fail)
+    fail = _failer(source, claim=claim_id)
+    text = _text(data, "text", "text", fail, required=True)
+    assert text is not None
+    return ClaimSpec(
+        id=claim_id,
+        text=text,
+        as_of=_date(data, "as_of", "as_of", fail),
+        topic=_topic(data.get("topic"), fail),
+    )
+
+
+def _claims(data: Any, source: str) -> tuple[ClaimSpec, ...]:
+    fail = _failer(source)
+    if "claims" not in data:
+        fail("claims", "missing")
+    if not isinstance(data["claims"], list):
+        fail("claims", f"expected a list of claims, got {_kind(data['claims'])}")
+    claims: dict[str, ClaimSpec] = {}
+    for index, item in enumerate(data["claims"]):
+        claim = _claim(item, index, source)
+        if claim.id in claims:
+            _failer(source, claim.id)("id", "duplicate claim id in this file")
+        claims[claim.id] = claim
+    return tuple(claims.values())
+
+
+def parse_text(text: str, source: str) -> ArticleSpec:
+    """Validate a claim file's text; `source` names it in errors."""
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ClaimFileError(source, f"{where}YAML syntax error: {problem}") from None
+    fail = _failer(source)
+    if data is None:
+        fail("article", "the file is empty")
+    data = _check_keys(data, _FILE_KEYS, "", fail)
+    article = _check_keys(data.get("article"), _ARTICLE_KEYS, "article", fail)
+    title = _text(article, "title", "article.title", fail, required=True)
+    assert title is not None
+    return ArticleSpec(
+        id=_slug(article, "id", "article.id", fail),
+        title=title,
+        source=source,
+        url=_text(article, "url", "article.url", fail, required=False),
+        published=_date(article, "published", "article.published", fail),
+        claims=_claims(data, source),
+    )
+
+
+def parse_file(path: Path, source: str | None = None) -> ArticleSpec:
+    """Read and validate one claim file; `source` (default: the path) names it in errors."""
+    source = source or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ClaimFileError(source, f"cannot read: {reason}") from None
+    return parse_text(text, source)
+
+
+def parse_files(files: Iterable[tuple[Path, str]]) -> list[ArticleSpec]:
+    """Parse (path, source name) pairs; an article or claim id may be in only one file."""
+    articles: dict[str, ArticleSpec] = {}
+    claim_files: dict[str, str] = {}
+    for path, source in files:
+        article = parse_file(path, source)
+        if article.id in articles:
+            raise CatalogConflict(
+                f"{article.source}: article {article.id!r} is also in {articles[article.id].source}"
+            )
+        for claim in article.claims:
+            if claim.id in claim_files:
+                raise CatalogConflict(
+                    f"{article.source}: claim {claim.id}: field 'id': duplicate claim id,"
+                    f" also in {claim_files[claim.id]}"
+                )
+            claim_files[claim.id] = article.source
+        articles[article.id] = article
+    return list(articles.values())

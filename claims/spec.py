@@ -1,0 +1,39 @@
+"""A claim file's content as typed values, validated and ready to load."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+STUDY_TYPES = ("INTERVENTIONAL", "OBSERVATIONAL", "EXPANDED_ACCESS")
+
+
+@dataclass(frozen=True)
+class Topic:
+    """What to search ClinicalTrials.gov for: conditions OR-ed, interventions OR-ed,
+    terms AND-ed, optionally limited to some study types."""
+
+    conditions: tuple[str, ...] = ()
+    interventions: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    study_types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClaimSpec:
+    id: str
+    text: str
+    topic: Topic
+    as_of: date | None = None
+
+
+@dataclass(frozen=True)
+class ArticleSpec:
+    """One claim file: an article and the claims it makes, in file order."""
+
+    id: str
+    title: str
+    source: str
+    url: str | None = None
+    published: date | None = None
+    claims: tuple[ClaimSpec, ...] = field(default=())

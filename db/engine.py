@@ -1,0 +1,74 @@
+"""Engines and transactions, with SQLAlchemy's errors turned into `db.errors` ones."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.errors import DatabaseError, DatabaseLocked, DatabaseUnavailable
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+"""How long a SQLite writer waits for another writer before giving up."""
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.close()
+
+
+def connect(url: str) -> Engine:
+    """An engine for `url`; SQLite gets foreign keys, WAL and a busy timeout."""
+    try:
+        parsed = make_url(url)
+        engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
+    except (sa_exc.ArgumentError, ValueError) as exc:
+        raise DatabaseUnavailable(f"bad database URL {url!r}: {exc}") from None
+    except ModuleNotFoundError as exc:
+        raise DatabaseUnavailable(
+            f"no driver for {url.split(':', 1)[0]!r} ({exc.name} is not installed;"
+            " for PostgreSQL install the 'postgres' extra)"
+        ) from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _configure_sqlite)
+    return engine
+
+
+def describe(engine: Engine) -> str:
+    """The engine's URL with any password hidden, for messages."""
+    return engine.url.render_as_string(hide_password=True)
+
+
+def translate(exc: sa_exc.SQLAlchemyError, engine: Engine) -> DatabaseError:
+    """The `db.errors` error a SQLAlchemy error stands for."""
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    if "database is locked" in detail or "lock timeout" in detail:
+        return DatabaseLocked(f"{describe(engine)} is locked by another process: {detail}")
+    if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
+        return DatabaseUnavailable(f"cannot use database {describe(engine)}: {detail}")
+    return DatabaseError(f"database error on {describe(engine)}: {detail}")
+
+
+@contextmanager
+def errors_translated(engine: Engine) -> Iterator[None]:
+    """Run a block with SQLAlchemy's operational errors raised as `db.errors` ones."""
+    try:
+        yield
+    except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
+        raise translate(exc, engine) from exc
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """A session whose work commits at the end of the block, or rolls back on any error."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    with errors_translated(engine), factory.begin() as session:
+        yield session

@@ -1,0 +1,94 @@
+"""Shared fixtures: databases on SQLite and PostgreSQL, and the `tracker` command in-process.
+
+PostgreSQL tests need `TRACKER_TEST_POSTGRES_URL` (e.g.
+`postgresql+psycopg://postgres@127.0.0.1:5432/test`); each test gets a schema of its own,
+dropped afterwards. Without the variable they are skipped with that reason.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from db.engine import connect
+from db.migrate import upgrade
+from tracker.cli import main
+
+POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL")
+SKIP_POSTGRES = "set TRACKER_TEST_POSTGRES_URL to run the PostgreSQL tests"
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test sees the developer's tracker settings or writes in the working directory."""
+    for name in list(os.environ):
+        if name.startswith(("TRACKER_", "CTGOV_")):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A URL whose connections work in a fresh schema of the test database."""
+    if not POSTGRES_URL:
+        pytest.skip(SKIP_POSTGRES)
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database, once on SQLite and once on PostgreSQL."""
+    if request.param == "postgres":
+        return request.getfixturevalue("postgres_url")
+    return f"sqlite:///{tmp_path / 'tracker.db'}"
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on a database migrated to head."""
+    engine = connect(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@dataclass
+class Result:
+    status: int
+    out: str
+    err: str
+
+
+Tracker = Callable[..., Result]
+
+
+@pytest.fixture
+def tracker(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Tracker:
+    """Run the `tracker` command in-process against `database_url`."""
+    monkeypatch.setenv("TRACKER_DATABASE_URL", database_url)
+
+    def run(*args: str) -> Result:
+        try:
+            status = main(list(args))
+        except SystemExit as exc:
+            status = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return Result(status, out, err)
+
+    return run

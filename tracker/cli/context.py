@@ -1,0 +1,46 @@
+"""What every command gets: settings, the database (migrated on first use), the clock."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TextIO
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from db.engine import connect, transaction
+from db.migrate import ensure_schema
+from tracker.config import Settings
+
+
+@dataclass
+class Context:
+    settings: Settings
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+    _engine: Engine | None = None
+
+    def engine(self, *, migrate: bool = True) -> Engine:
+        """The database engine; an empty database is migrated before first use."""
+        if self._engine is None:
+            self._engine = connect(self.settings.database_url)
+            if migrate:
+                ensure_schema(self._engine)
+        return self._engine
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with transaction(self.engine()) as session:
+            yield session
+
+    def now(self) -> datetime:
+        """The current time in the configured zone; the only clock commands read."""
+        return datetime.now(self.settings.zone)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
