@@ -1,7 +1,9 @@
 """The ClinicalTrials.gov API v2: client, query building, parsing, and a local fake server."""
 
+from tracker.ctgov.client import DEFAULT_TIMEOUT, ClientStats, CtgovClient
 from tracker.ctgov.parse import MalformedStudy, parse_study, parse_version
 from tracker.ctgov.query import STUDY_FIELDS, StudyQuery
+from tracker.ctgov.ratelimit import RateLimiter
 from tracker.ctgov.records import (
     ApiVersion,
     Intervention,
@@ -12,12 +14,16 @@ from tracker.ctgov.records import (
 )
 
 __all__ = [
+    "DEFAULT_TIMEOUT",
     "STUDY_FIELDS",
     "ApiVersion",
+    "ClientStats",
+    "CtgovClient",
     "Intervention",
     "MalformedStudy",
     "PartialDate",
     "Precision",
+    "RateLimiter",
     "StudyDate",
     "StudyQuery",
     "StudyRecord",
