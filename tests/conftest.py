@@ -1,4 +1,4 @@
-"""Shared fixtures: a recorded `sleep`, a mocked transport, a client wired to both."""
+"""Shared fixtures: a recorded `sleep`, a mocked transport, the fake ClinicalTrials.gov."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import responses
 from responses.registries import OrderedRegistry
 
 from tracker.ctgov import CtgovClient
+from tracker.ctgov.fake import FakeCtgov
 
 MOCK_API_URL = "https://ctgov.test/api/v2"
 FIXED_WALL_CLOCK = 1_790_000_000.0  # 2026-09-21T14:13:20Z
@@ -58,3 +59,10 @@ def make_client(sleeps: SleepRecorder) -> Callable[..., CtgovClient]:
         return CtgovClient(base_url, **options)
 
     return build
+
+
+@pytest.fixture
+def fake_ctgov() -> Iterator[FakeCtgov]:
+    """A started fake ClinicalTrials.gov with an empty corpus; add studies with `put_study`."""
+    with FakeCtgov() as fake:
+        yield fake
