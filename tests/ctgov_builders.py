@@ -96,6 +96,11 @@ def make_page(
     return page
 
 
+def study_id(raw: Mapping[str, Any]) -> str:
+    """The NCT id of a v2 study object."""
+    return raw["protocolSection"]["identificationModule"]["nctId"]
+
+
 def nct(number: int) -> str:
     """`nct(7)` → `"NCT00000007"`: ids that sort in the order of their numbers."""
     return f"NCT{number:08d}"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import requests
-from ctgov_builders import make_study, nct
+from ctgov_builders import make_study, nct, study_id
 
 from tracker.ctgov.fake import FakeCtgov, Fault, load_corpus, serve
 from tracker.ctgov.fake.essie import EssieError, parse
@@ -58,10 +58,7 @@ def get(fake: FakeCtgov, path: str, **params: str) -> requests.Response:
 def found(fake: FakeCtgov, **params: str) -> list[str]:
     response = get(fake, "/studies", fields="NCTId", **params)
     assert response.status_code == 200, response.text
-    return [
-        study["protocolSection"]["identificationModule"]["nctId"]
-        for study in response.json()["studies"]
-    ]
+    return [study_id(study) for study in response.json()["studies"]]
 
 
 @pytest.mark.parametrize(
@@ -115,7 +112,7 @@ def test_pages_are_ordered_by_id_and_full_pages_offer_a_token(fake: FakeCtgov) -
 
     assert first["totalCount"] == 4
     assert "totalCount" not in second
-    assert [s["protocolSection"]["identificationModule"]["nctId"] for s in second["studies"]] == [
+    assert [study_id(s) for s in second["studies"]] == [
         nct(3),
         nct(4),
     ]
@@ -316,7 +313,7 @@ def test_corpus_loads_studies_lists_and_pages(tmp_path: Path) -> None:
 
     studies = load_corpus(tmp_path)
 
-    assert sorted(s["protocolSection"]["identificationModule"]["nctId"] for s in studies) == [
+    assert sorted(study_id(s) for s in studies) == [
         nct(1),
         nct(2),
         nct(3),

@@ -182,16 +182,22 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.server.fake
         fake.record(api_path, params)
         fault = fake.faults.take(api_path)
-        if fault is not None and fault.kind is FaultKind.SLOW:
-            time.sleep(fault.seconds)
-        if fault is not None and fault.kind is FaultKind.DROP:
-            self.close_connection = True
-            return
-        if fault is not None and fault.kind is FaultKind.STATUS:
-            self._send(*_fault_answer(fault))
+        if fault is not None and self._play(fault):
             return
         answer = fake.answer(api_path, params, url.query)
         self._send(*answer, truncate=fault is not None and fault.kind is FaultKind.TRUNCATED)
+
+    def _play(self, fault: Fault) -> bool:
+        """Play what a fault does before or instead of the answer; True if nothing follows."""
+        if fault.kind is FaultKind.SLOW:
+            time.sleep(fault.seconds)
+        elif fault.kind is FaultKind.DROP:
+            self.close_connection = True
+            return True
+        elif fault.kind is FaultKind.STATUS:
+            self._send(*_fault_answer(fault))
+            return True
+        return False
 
     def _send(
         self, status: int, body: bytes, headers: dict[str, str], truncate: bool = False
