@@ -7,6 +7,7 @@ requests the client made. Nothing sleeps: the client's `sleep` is a recorder.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from tracker.ctgov import CtgovClient, StudyQuery
 from tracker.ctgov.client import MAX_WALK_RESTARTS, USER_AGENT, describe
 from tracker.ctgov.query import FIELDS_PARAM
 from tracker.ctgov.retry import BACKOFF_CAP, RETRY_AFTER_CAP, backoff_delay
-from tracker.errors import ApiError, ApiRequestRejected, ApiUnavailable
+from tracker.errors import ApiError, ApiRequestRejected, ApiUnavailable, ConfigError
 
 STUDIES = f"{MOCK_API_URL}/studies"
 ASTHMA = StudyQuery(conditions=("asthma",))
@@ -70,6 +71,32 @@ def test_first_page_sends_the_topic_params_and_polite_headers(
     assert sent.headers["Accept"] == "application/json"
     assert "gzip" in sent.headers["Accept-Encoding"]
     assert sent.req_kwargs["timeout"] == (10.0, 60.0)
+
+
+def test_liver_topic_goes_on_the_wire_exactly(
+    mocked_api: responses.RequestsMock, make_client: MakeClient
+) -> None:
+    query = StudyQuery(
+        conditions=("hepatocellular carcinoma", "liver cancer"),
+        interventions=("mesenchymal stem cell", "MSC"),
+        study_types=("INTERVENTIONAL",),
+        updated_since=date(2026, 11, 1),
+    )
+    wire = {
+        "query.cond": '"hepatocellular carcinoma" OR "liver cancer"',
+        "query.intr": '"mesenchymal stem cell" OR MSC',
+        "filter.advanced": (
+            "AREA[StudyType]INTERVENTIONAL AND AREA[LastUpdatePostDate]RANGE[2026-11-01,MAX]"
+        ),
+        "fields": FIELDS_PARAM,
+        "pageSize": "1000",
+        "countTotal": "true",
+    }
+    mocked_api.get(STUDIES, json=make_page([]), match=[matchers.query_param_matcher(wire)])
+
+    assert list(make_client().iter_pages(query)) == []
+    sent = mocked_api.calls[0].request.url
+    assert sent.startswith(f"{STUDIES}?query.cond=%22hepatocellular+carcinoma%22+OR+")
 
 
 def test_walk_follows_next_page_tokens_until_the_last_page(
@@ -501,6 +528,20 @@ def test_request_names_are_short_even_for_long_topics() -> None:
     assert len(name) < 160
 
 
-def test_max_attempts_must_allow_one_try() -> None:
-    with pytest.raises(ValueError, match="max_attempts"):
-        CtgovClient(max_attempts=0)
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"max_attempts": 0}, "max_attempts"),
+        ({"page_size": 0}, "page_size"),
+        ({"page_size": 1001}, "page_size"),
+    ],
+)
+def test_impossible_settings_are_refused(options: dict[str, int], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        CtgovClient(**options)
+
+
+@pytest.mark.parametrize("url", ["clinicaltrials.gov/api/v2", "ftp://example.org/api", ""])
+def test_a_base_url_that_is_not_http_is_a_configuration_error(url: str) -> None:
+    with pytest.raises(ConfigError, match="must be http"):
+        CtgovClient(url)

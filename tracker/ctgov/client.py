@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 
@@ -40,7 +40,7 @@ from tracker.ctgov.retry import (
     backoff_delay,
     retry_after_delay,
 )
-from tracker.errors import ApiError, ApiRequestRejected, ApiUnavailable
+from tracker.errors import ApiError, ApiRequestRejected, ApiUnavailable, ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +104,10 @@ class CtgovClient:
     ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page_size must be from 1 to {MAX_PAGE_SIZE}, not {page_size}")
+        if urlsplit(base_url).scheme not in ("http", "https"):
+            raise ConfigError(f"the ClinicalTrials.gov API URL must be http(s): {base_url!r}")
         self.base_url = base_url.rstrip("/")
         self.stats = ClientStats()
         self._session = session if session is not None else requests.Session()
