@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import requests
 import responses
-from conftest import MOCK_API_URL, SleepRecorder
 from ctgov_builders import make_page, make_study, nct
+from ctgov_fixtures import MOCK_API_URL, SleepRecorder
 from responses import matchers
 
 from tracker.ctgov import CtgovClient, StudyQuery

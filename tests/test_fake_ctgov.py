@@ -10,8 +10,8 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from conftest import SleepRecorder
 from ctgov_builders import make_study, nct
+from ctgov_fixtures import SleepRecorder
 
 from tracker.ctgov import CtgovClient, StudyQuery
 from tracker.ctgov.fake import FakeCtgov, Fault
