@@ -510,6 +510,23 @@ def test_rate_limit_spaces_requests_across_pages_and_queries(
     assert sleeps.calls == [2.0, 4.0]
 
 
+def test_client_closes_its_session_as_a_context_manager(
+    mocked_api: responses.RequestsMock, make_client: MakeClient
+) -> None:
+    mocked_api.get(f"{MOCK_API_URL}/version", json={"dataTimestamp": "2026-01-02T09:00:00"})
+    closed: list[bool] = []
+
+    class Session(requests.Session):
+        def close(self) -> None:
+            closed.append(True)
+            super().close()
+
+    with make_client(session=Session()) as client:
+        assert client.version().data_timestamp == "2026-01-02T09:00:00"
+
+    assert closed == [True]
+
+
 def test_trailing_slash_in_the_base_url_is_harmless(
     mocked_api: responses.RequestsMock, make_client: MakeClient
 ) -> None:

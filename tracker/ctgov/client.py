@@ -85,7 +85,14 @@ class _PageTokenRejected(Exception):
 
 
 class CtgovClient:
-    """Reads studies and the data version from ClinicalTrials.gov API v2 (or a fake)."""
+    """Reads studies and the data version from ClinicalTrials.gov API v2 (or a fake).
+
+    `rate_limit` is in requests per minute (None or 0: no limit). Clients built alike have
+    limiters of their own; pass one `limiter` to several clients to keep the whole process
+    under one limit. `sleep`, `clock`, `wall_clock` (epoch seconds, for HTTP-date
+    `Retry-After`) and `random` (backoff jitter) are seams for tests. Not thread-safe: use
+    one client per thread, sharing a limiter if need be.
+    """
 
     def __init__(
         self,
@@ -118,6 +125,16 @@ class CtgovClient:
         self._sleep = sleep
         self._wall_clock = wall_clock
         self._random = random
+
+    def close(self) -> None:
+        """Release the connections of the session."""
+        self._session.close()
+
+    def __enter__(self) -> CtgovClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     @property
     def requests_made(self) -> int:
