@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
+from ctgov_fixtures import fake_ctgov, make_client, mocked_api, sleeps  # noqa: F401 - fixtures
 from db.engine import connect
 from db.migrate import upgrade
 from tracker.cli import main

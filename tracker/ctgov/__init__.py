@@ -1,1 +1,39 @@
-"""The ClinicalTrials.gov API v2: client, query building, parsing, and a local fake server."""
+"""The ClinicalTrials.gov API v2: client, query building, parsing, and a local fake server.
+
+`CtgovClient` (client.py) fetches; `StudyQuery` (query.py) turns a claim's topic into
+parameters; `parse_study` (parse.py) turns JSON into a `StudyRecord` (records.py);
+`RateLimiter` (ratelimit.py) and retry.py keep it polite. The fake server lives in
+`tracker.ctgov.fake` and is imported from there only, so that the tool itself never loads
+an HTTP server.
+"""
+
+from tracker.ctgov.client import DEFAULT_TIMEOUT, ClientStats, CtgovClient
+from tracker.ctgov.parse import MalformedStudy, parse_study, parse_version
+from tracker.ctgov.query import STUDY_FIELDS, StudyQuery
+from tracker.ctgov.ratelimit import RateLimiter
+from tracker.ctgov.records import (
+    ApiVersion,
+    Intervention,
+    PartialDate,
+    Precision,
+    StudyDate,
+    StudyRecord,
+)
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "STUDY_FIELDS",
+    "ApiVersion",
+    "ClientStats",
+    "CtgovClient",
+    "Intervention",
+    "MalformedStudy",
+    "PartialDate",
+    "Precision",
+    "RateLimiter",
+    "StudyDate",
+    "StudyQuery",
+    "StudyRecord",
+    "parse_study",
+    "parse_version",
+]

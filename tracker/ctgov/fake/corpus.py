@@ -1,0 +1,287 @@
+"""The fake registry: its studies, aliases and data version, and what each endpoint answers.
+
+It knows nothing of HTTP: answers are JSON-ready dicts, and refusals are exceptions the
+server turns into statuses (`BadRequest` → 400 plain text, `NotFound` → 404,
+`MovedTo` → 301). Like the real service, `/studies` lists in a stable order (by NCT id
+here), sends a `nextPageToken` whenever a page is full (so an exactly full last page is
+followed by an empty one), and issues tokens bound to the query and to the data version:
+after `data_timestamp` changes, older tokens are refused with a 400.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import copy
+import hashlib
+import json
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from tracker.ctgov.fake import essie
+from tracker.ctgov.fake.fields import (
+    BASIC_SEARCH,
+    KeepTree,
+    area_texts,
+    is_area,
+    keep_tree,
+    project,
+)
+
+DEFAULT_PAGE_SIZE = 10
+MAX_PAGE_SIZE = 1000
+DEFAULT_DATA_TIMESTAMP = "2026-03-25T09:00:05"
+API_VERSION = "2.0.5"
+
+SEARCH_PARAMS = {
+    "query.cond": "ConditionSearch",
+    "query.intr": "InterventionSearch",
+    "query.term": BASIC_SEARCH,
+    "filter.advanced": BASIC_SEARCH,
+}
+_LIST_PARAMS = frozenset(
+    {
+        *SEARCH_PARAMS,
+        "filter.ids",
+        "filter.overallStatus",
+        "fields",
+        "pageSize",
+        "pageToken",
+        "countTotal",
+        "format",
+        "markupFormat",
+    }
+)
+_STUDY_PARAMS = frozenset({"fields", "format", "markupFormat"})
+_NCT_PATH = re.compile(r"^NCT0*([1-9]\d{0,7})$", re.IGNORECASE)
+
+
+class BadRequest(Exception):
+    """The request is malformed; the message is the plain-text body of the 400."""
+
+
+class NotFound(Exception):
+    """No study has this NCT id."""
+
+
+class MovedTo(Exception):
+    """The id is an alias; the study lives under `nct_id`."""
+
+    def __init__(self, nct_id: str) -> None:
+        super().__init__(nct_id)
+        self.nct_id = nct_id
+
+
+class Corpus:
+    """Studies by NCT id, with aliases and a data timestamp. Thread-safe."""
+
+    def __init__(
+        self,
+        studies: Iterable[Mapping[str, Any]] = (),
+        data_timestamp: str = DEFAULT_DATA_TIMESTAMP,
+    ) -> None:
+        self._lock = threading.Lock()
+        self._studies: dict[str, dict[str, Any]] = {}
+        self._aliases: dict[str, str] = {}
+        self.data_timestamp = data_timestamp
+        for raw in studies:
+            self.put(raw)
+
+    def put(self, raw: Mapping[str, Any]) -> str:
+        """Add or replace a study; return its NCT id."""
+        nct_id = _nct_id_of(raw)
+        with self._lock:
+            self._studies[nct_id] = copy.deepcopy(dict(raw))
+        return nct_id
+
+    def remove(self, nct_id: str) -> None:
+        with self._lock:
+            self._studies.pop(nct_id.upper(), None)
+
+    def alias(self, old_id: str, new_id: str) -> None:
+        with self._lock:
+            self._aliases[old_id.upper()] = new_id.upper()
+
+    def version(self) -> dict[str, str]:
+        return {"apiVersion": API_VERSION, "dataTimestamp": self.data_timestamp}
+
+    def study(self, nct_id: str, params: Mapping[str, str]) -> dict[str, Any]:
+        """`GET /studies/{nctId}`."""
+        _refuse_unknown(params, _STUDY_PARAMS)
+        tree = _fields(params)
+        wanted = _canonical_id(nct_id)
+        with self._lock:
+            raw = self._studies.get(wanted)
+            moved = self._aliases.get(wanted) or self._alias_in_records(wanted)
+        if raw is not None:
+            return _prune(raw, tree)
+        if moved is not None:
+            raise MovedTo(moved)
+        raise NotFound(f"Study {wanted} not found")
+
+    def page(self, params: Mapping[str, str]) -> dict[str, Any]:
+        """`GET /studies`: one page of the matching studies."""
+        _refuse_unknown(params, _LIST_PARAMS)
+        size = _page_size(params.get("pageSize"))
+        count_total = _flag(params, "countTotal")
+        tree = _fields(params)
+        search = _Search(params)
+        query_key = _query_key(params)
+        with self._lock:
+            version = self.data_timestamp
+            found = [
+                self._studies[i] for i in sorted(self._studies) if search.admits(self._studies[i])
+            ]
+        offset = _offset(params.get("pageToken"), version, query_key)
+        chunk = found[offset : offset + size]
+        body: dict[str, Any] = {"studies": [_prune(raw, tree) for raw in chunk]}
+        if count_total and "pageToken" not in params:
+            body["totalCount"] = len(found)
+        if chunk and len(chunk) == size:
+            body["nextPageToken"] = _token(offset + size, version, query_key)
+        return body
+
+    def _alias_in_records(self, nct_id: str) -> str | None:
+        for current, raw in self._studies.items():
+            if nct_id in _aliases_of(raw):
+                return current
+        return None
+
+
+class _Search:
+    """The search and filter parameters of one `/studies` request, ready to test studies."""
+
+    def __init__(self, params: Mapping[str, str]) -> None:
+        self._expressions = [
+            (_expression(params[name], name), area)
+            for name, area in SEARCH_PARAMS.items()
+            if params.get(name, "").strip()
+        ]
+        self._ids = _id_set(params.get("filter.ids"))
+        self._statuses = _upper_set(params.get("filter.overallStatus"))
+
+    def admits(self, raw: Mapping[str, Any]) -> bool:
+        if self._ids is not None and _nct_id_of(raw) not in self._ids:
+            return False
+        if self._statuses is not None and not self._statuses & set(
+            area_texts(raw, "OverallStatus")
+        ):
+            return False
+        return all(
+            essie.matches(node, lambda name: area_texts(raw, name), area)
+            for node, area in self._expressions
+        )
+
+
+def _expression(text: str, param: str) -> essie.Node:
+    try:
+        node = essie.parse(text)
+    except essie.EssieError as exc:
+        raise BadRequest(f"Invalid {param}: {exc}") from exc
+    for piece in essie.pieces(node):
+        if not is_area(piece):
+            raise BadRequest(f"Invalid {param}: unknown search area or field AREA[{piece}]")
+    return node
+
+
+def _refuse_unknown(params: Mapping[str, str], known: frozenset[str]) -> None:
+    for name in params:
+        if name not in known:
+            raise BadRequest(f"Unknown parameter: {name}")
+    if params.get("format", "json") != "json":
+        raise BadRequest("The fake serves format=json only")
+
+
+def _fields(params: Mapping[str, str]) -> KeepTree | None:
+    try:
+        return keep_tree(params.get("fields", ""))
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from exc
+
+
+def _prune(raw: Mapping[str, Any], tree: KeepTree | None) -> dict[str, Any]:
+    return copy.deepcopy(dict(raw)) if tree is None else project(raw, tree)
+
+
+def _page_size(value: str | None) -> int:
+    if value is None:
+        return DEFAULT_PAGE_SIZE
+    if not value.isdigit():
+        raise BadRequest(f"pageSize must be a whole number from 0 to {MAX_PAGE_SIZE}: {value}")
+    return min(int(value), MAX_PAGE_SIZE) or DEFAULT_PAGE_SIZE
+
+
+def _flag(params: Mapping[str, str], name: str) -> bool:
+    value = params.get(name, "false").lower()
+    if value not in ("true", "false"):
+        raise BadRequest(f"{name} must be true or false: {params[name]}")
+    return value == "true"
+
+
+def _id_set(value: str | None) -> frozenset[str] | None:
+    if value is None:
+        return None
+    return frozenset(_canonical_id(part) for part in re.split(r"[,|]", value) if part.strip())
+
+
+def _upper_set(value: str | None) -> frozenset[str] | None:
+    if value is None:
+        return None
+    return frozenset(part.strip().upper() for part in re.split(r"[,|]", value) if part.strip())
+
+
+def _canonical_id(text: str) -> str:
+    found = _NCT_PATH.match(text.strip())
+    if found is None:
+        raise BadRequest(f"Invalid NCT ID: {text}")
+    return f"NCT{int(found.group(1)):08d}"
+
+
+def _identification(raw: Mapping[str, Any]) -> Mapping[str, Any]:
+    protocol = raw.get("protocolSection")
+    ident = protocol.get("identificationModule") if isinstance(protocol, Mapping) else None
+    return ident if isinstance(ident, Mapping) else {}
+
+
+def _nct_id_of(raw: Mapping[str, Any]) -> str:
+    nct_id = _identification(raw).get("nctId")
+    if not isinstance(nct_id, str) or not nct_id.strip():
+        raise ValueError("a study needs protocolSection.identificationModule.nctId")
+    return nct_id.strip().upper()
+
+
+def _aliases_of(raw: Mapping[str, Any]) -> list[str]:
+    aliases = _identification(raw).get("nctIdAliases")
+    if not isinstance(aliases, list):
+        return []
+    return [alias.upper() for alias in aliases if isinstance(alias, str)]
+
+
+def _query_key(params: Mapping[str, str]) -> str:
+    shown = sorted((k, v) for k, v in params.items() if k not in ("pageToken", "countTotal"))
+    return hashlib.sha256(json.dumps(shown).encode()).hexdigest()[:16]
+
+
+def _token(offset: int, version: str, query_key: str) -> str:
+    raw = json.dumps([offset, version, query_key]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _offset(token: str | None, version: str, query_key: str) -> int:
+    if token is None:
+        return 0
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        offset, issued_under, issued_for = json.loads(base64.urlsafe_b64decode(padded))
+    except (binascii.Error, ValueError, TypeError) as exc:
+        raise BadRequest(f"Invalid pageToken: {token}") from exc
+    if issued_under != version:
+        raise BadRequest(
+            "The pageToken has expired: the data were refreshed since it was issued. "
+            "Start again without a pageToken."
+        )
+    if issued_for != query_key or not isinstance(offset, int) or offset < 0:
+        raise BadRequest("The pageToken does not belong to this query")
+    return offset

@@ -1,0 +1,139 @@
+"""Turn ClinicalTrials.gov API v2 JSON into typed records.
+
+The registry leaves any module or field out when a sponsor never filled it in, so every
+lookup here tolerates absence, and a value of the wrong JSON type is treated as absent
+rather than trusted. Only a study without a usable NCT id cannot become a record: that is
+`MalformedStudy`, a skippable fault (the client logs and counts it, then goes on). It is
+deliberately not a `TrackerError`: no user ever sees it on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from tracker.ctgov.records import ApiVersion, Intervention, PartialDate, StudyDate, StudyRecord
+
+_NCT_ID = re.compile(r"^NCT\d+$", re.IGNORECASE)
+_EMPTY: Mapping[str, Any] = {}
+
+
+class MalformedStudy(ValueError):
+    """A study object the tracker cannot use at all (no NCT id); skip it and count it."""
+
+
+def parse_study(raw: Mapping[str, Any]) -> StudyRecord:
+    """Build a `StudyRecord` from one v2 study object, whatever parts of it are missing."""
+    if not isinstance(raw, Mapping):
+        raise MalformedStudy(f"a study must be a JSON object, not {type(raw).__name__}")
+    protocol = _module(raw, "protocolSection")
+    ident = _module(protocol, "identificationModule")
+    status = _module(protocol, "statusModule")
+    design = _module(protocol, "designModule")
+    conditions = _module(protocol, "conditionsModule")
+    enrollment = _module(design, "enrollmentInfo")
+    return StudyRecord(
+        nct_id=_nct_id(ident),
+        brief_title=_text(ident.get("briefTitle")),
+        official_title=_text(ident.get("officialTitle")),
+        acronym=_text(ident.get("acronym")),
+        overall_status=_text(status.get("overallStatus")),
+        last_known_status=_text(status.get("lastKnownStatus")),
+        why_stopped=_text(status.get("whyStopped")),
+        phases=_texts(design.get("phases")),
+        study_type=_text(design.get("studyType")),
+        conditions=_texts(conditions.get("conditions")),
+        keywords=_texts(conditions.get("keywords")),
+        interventions=_interventions(_module(protocol, "armsInterventionsModule")),
+        lead_sponsor=_text(
+            _module(_module(protocol, "sponsorCollaboratorsModule"), "leadSponsor").get("name")
+        ),
+        enrollment=_count(enrollment.get("count")),
+        enrollment_type=_text(enrollment.get("type")),
+        start=_study_date(status, "startDateStruct"),
+        primary_completion=_study_date(status, "primaryCompletionDateStruct"),
+        completion=_study_date(status, "completionDateStruct"),
+        first_posted=_posted(status, "studyFirstPostDateStruct"),
+        results_first_posted=_posted(status, "resultsFirstPostDateStruct"),
+        last_update_posted=_posted(status, "lastUpdatePostDateStruct"),
+        has_results=_has_results(raw),
+        aliases=tuple(alias.upper() for alias in _texts(ident.get("nctIdAliases"))),
+    )
+
+
+def parse_version(raw: Any) -> ApiVersion:
+    """Read `/version`: the API's version and the time its data last refreshed."""
+    body = raw if isinstance(raw, Mapping) else _EMPTY
+    return ApiVersion(
+        api_version=_text(body.get("apiVersion")),
+        data_timestamp=_text(body.get("dataTimestamp")),
+    )
+
+
+def _module(parent: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = parent.get(key)
+    return value if isinstance(value, Mapping) else _EMPTY
+
+
+def _text(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    return value.strip() or None
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(text for text in (_text(item) for item in value) if text is not None)
+
+
+def _count(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def _nct_id(ident: Mapping[str, Any]) -> str:
+    nct_id = _text(ident.get("nctId"))
+    if nct_id is None or not _NCT_ID.match(nct_id):
+        raise MalformedStudy(f"study without a usable nctId: {ident.get('nctId')!r}")
+    return nct_id.upper()
+
+
+def _study_date(status: Mapping[str, Any], key: str) -> StudyDate | None:
+    struct = _module(status, key)
+    parsed = PartialDate.parse(struct.get("date"))
+    if parsed is None:
+        return None
+    return StudyDate(date=parsed, type=_text(struct.get("type")))
+
+
+def _posted(status: Mapping[str, Any], key: str) -> PartialDate | None:
+    return PartialDate.parse(_module(status, key).get("date"))
+
+
+def _interventions(arms: Mapping[str, Any]) -> tuple[Intervention, ...]:
+    found = arms.get("interventions")
+    if not isinstance(found, list):
+        return ()
+    return tuple(
+        Intervention(
+            type=_text(item.get("type")),
+            name=name,
+            other_names=_texts(item.get("otherNames")),
+        )
+        for item in found
+        if isinstance(item, Mapping) and (name := _text(item.get("name"))) is not None
+    )
+
+
+def _has_results(raw: Mapping[str, Any]) -> bool:
+    flag = raw.get("hasResults")
+    if isinstance(flag, bool):
+        return flag
+    return isinstance(raw.get("resultsSection"), Mapping)

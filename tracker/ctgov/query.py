@@ -1,0 +1,154 @@
+"""A claim's topic as the exact `GET /studies` parameters of ClinicalTrials.gov API v2.
+
+Parameters, in the order `StudyQuery.params` returns them:
+
+- `query.cond`: the conditions, OR-ed (ConditionSearch: conditions, keywords, titles);
+- `query.intr`: the interventions, OR-ed (InterventionSearch: names, other names, arms);
+- `query.term`: the extra terms, AND-ed (BasicSearch);
+- `filter.advanced`: the study types OR-ed in parentheses, AND-ed with the update window
+  `AREA[LastUpdatePostDate]RANGE[YYYY-MM-DD,MAX]`;
+- `fields`: the piece names of `STUDY_FIELDS`, comma-separated;
+- `pageSize`: 1000 unless told otherwise (the API's maximum);
+- `countTotal`: `true`, so the first page says how many studies the walk will see.
+
+Search terms follow the API's Essie syntax: a term that is one plain word (letters and
+digits) stays bare, so the service still expands it; anything else — several words,
+punctuation, or a word Essie reads as an operator such as `AND` or `RANGE` — becomes a
+quoted phrase. Essie has no escape for a double quote inside a phrase, so embedded quotes
+become spaces; runs of white space collapse to one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+MAX_PAGE_SIZE = 1000
+
+STUDY_FIELDS: tuple[str, ...] = (
+    "NCTId",
+    "NCTIdAlias",
+    "BriefTitle",
+    "OfficialTitle",
+    "Acronym",
+    "OverallStatus",
+    "LastKnownStatus",
+    "WhyStopped",
+    "StartDate",
+    "StartDateType",
+    "PrimaryCompletionDate",
+    "PrimaryCompletionDateType",
+    "CompletionDate",
+    "CompletionDateType",
+    "StudyFirstPostDate",
+    "ResultsFirstPostDate",
+    "LastUpdatePostDate",
+    "StudyType",
+    "Phase",
+    "EnrollmentCount",
+    "EnrollmentType",
+    "Condition",
+    "Keyword",
+    "InterventionType",
+    "InterventionName",
+    "InterventionOtherName",
+    "LeadSponsorName",
+    "HasResults",
+)
+"""Piece names (the API's own, as in `/studies/metadata`) of what `StudyRecord` keeps."""
+
+FIELDS_PARAM = ",".join(STUDY_FIELDS)
+
+ESSIE_OPERATORS = frozenset(
+    {"AND", "OR", "NOT", "AREA", "RANGE", "SEARCH", "EXPANSION", "COVERAGE", "MISSING", "TILT"}
+)
+_PLAIN_WORD = re.compile(r"^[A-Za-z0-9]+$")
+_ENUM_VALUE = re.compile(r"^[A-Z][A-Z_]*$")
+
+
+def essie_term(text: str) -> str:
+    """One search term in Essie syntax: a bare plain word, else a quoted phrase."""
+    cleaned = " ".join(text.replace('"', " ").split())
+    if not cleaned:
+        raise ValueError(f"empty search term: {text!r}")
+    if _PLAIN_WORD.match(cleaned) and cleaned.upper() not in ESSIE_OPERATORS:
+        return cleaned
+    return f'"{cleaned}"'
+
+
+def essie_join(operator: str, terms: Iterable[str]) -> str:
+    """Terms joined by `OR` or `AND`, each quoted as `essie_term` says."""
+    return f" {operator} ".join(essie_term(term) for term in terms)
+
+
+@dataclass(frozen=True)
+class StudyQuery:
+    """What to ask ClinicalTrials.gov for one claim's topic."""
+
+    conditions: tuple[str, ...] = ()
+    interventions: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    study_types: tuple[str, ...] = ()
+    updated_since: date | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("conditions", "interventions", "terms"):
+            object.__setattr__(self, name, _distinct_terms(name, getattr(self, name)))
+        object.__setattr__(self, "study_types", _study_types(self.study_types))
+        if not (self.conditions or self.interventions or self.terms):
+            raise ValueError("a study query needs a condition, an intervention or a term")
+
+    def params(self, *, page_size: int = MAX_PAGE_SIZE) -> dict[str, str]:
+        """The exact query parameters of the first page (later pages add `pageToken`)."""
+        params: dict[str, str] = {}
+        if self.conditions:
+            params["query.cond"] = essie_join("OR", self.conditions)
+        if self.interventions:
+            params["query.intr"] = essie_join("OR", self.interventions)
+        if self.terms:
+            params["query.term"] = essie_join("AND", self.terms)
+        advanced = self.advanced_filter()
+        if advanced:
+            params["filter.advanced"] = advanced
+        params["fields"] = FIELDS_PARAM
+        params["pageSize"] = str(page_size)
+        params["countTotal"] = "true"
+        return params
+
+    def advanced_filter(self) -> str | None:
+        """The `filter.advanced` expression, or None when the topic filters nothing."""
+        parts: list[str] = []
+        if self.study_types:
+            areas = [f"AREA[StudyType]{kind}" for kind in self.study_types]
+            parts.append(areas[0] if len(areas) == 1 else f"({' OR '.join(areas)})")
+        if self.updated_since is not None:
+            since = self.updated_since.isoformat()
+            parts.append(f"AREA[LastUpdatePostDate]RANGE[{since},MAX]")
+        return " AND ".join(parts) or None
+
+
+def _as_tuple(name: str, values: Iterable[str] | str) -> tuple[str, ...]:
+    if isinstance(values, str):
+        raise TypeError(f"{name} must be a sequence of strings, not one string")
+    return tuple(values)
+
+
+def _distinct_terms(name: str, values: Iterable[str] | str) -> tuple[str, ...]:
+    kept: dict[str, str] = {}
+    for value in _as_tuple(name, values):
+        essie_term(value)
+        kept.setdefault(" ".join(value.split()).casefold(), value.strip())
+    return tuple(kept.values())
+
+
+def _study_types(values: Iterable[str] | str) -> tuple[str, ...]:
+    kinds: list[str] = []
+    for value in _as_tuple("study_types", values):
+        kind = "_".join(value.split()).upper()
+        if not _ENUM_VALUE.match(kind):
+            raise ValueError(f"not a study type: {value!r}")
+        if kind not in kinds:
+            kinds.append(kind)
+    return tuple(kinds)
