@@ -174,7 +174,6 @@ class ClaimStudy(Base):
     matched_on: Mapped[dict[str, Any]]
     is_matching: Mapped[bool]
     first_linked_at: Mapped[datetime]
-    last_matched_at: Mapped[datetime]
     unmatched_at: Mapped[datetime | None]
 
 
@@ -203,7 +202,11 @@ class StudyEvent(Base):
 
 
 class Flag(Base):
-    """A reason for a claim to be looked at again; open until acknowledged."""
+    """A reason for a claim to be looked at again; open until acknowledged.
+
+    `effective_on` is the registry's date for what the flag reports (first posted,
+    completed, results posted, stopped), when it gives one.
+    """
 
     __tablename__ = "flags"
     __table_args__ = (
@@ -220,6 +223,7 @@ class Flag(Base):
     nct_id: Mapped[str] = mapped_column(NCT_ID)
     kind: Mapped[str] = mapped_column(CODE)
     reason: Mapped[str] = mapped_column(Text)
+    effective_on: Mapped[str | None] = mapped_column(PARTIAL_DATE)
     raised_at: Mapped[datetime]
     run_id: Mapped[int | None] = mapped_column(ForeignKey("sync_runs.id"))
     acknowledged_at: Mapped[datetime | None]

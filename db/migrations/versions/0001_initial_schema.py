@@ -115,7 +115,6 @@ def _create_studies() -> None:
         sa.Column("matched_on", sa.JSON(), nullable=False),
         sa.Column("is_matching", sa.Boolean(), nullable=False),
         _moment("first_linked_at"),
-        _moment("last_matched_at"),
         _moment("unmatched_at", nullable=True),
         sa.ForeignKeyConstraint(
             ["claim_id"], ["claims.id"], name=op.f("fk_claim_studies_claim_id_claims")
@@ -210,6 +209,7 @@ def _create_history() -> None:
         sa.Column("nct_id", NCT_ID, nullable=False),
         sa.Column("kind", CODE, nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("effective_on", PARTIAL_DATE, nullable=True),
         _moment("raised_at"),
         sa.Column("run_id", sa.Integer(), nullable=True),
         _moment("acknowledged_at", nullable=True),
