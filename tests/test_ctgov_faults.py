@@ -305,6 +305,16 @@ def test_always_503_gives_a_clear_error_after_exactly_n_attempts(
     assert sleeps.calls == [0.5, 1.0, 2.0]
 
 
+def test_503_with_retry_after_waits_as_asked(
+    mocked_api: responses.RequestsMock, make_client: MakeClient, sleeps: SleepRecorder
+) -> None:
+    add_fault(mocked_api, status=503, headers={"Retry-After": "7"})
+    add_page(mocked_api, [1])
+
+    assert len(list(make_client().iter_studies(ASTHMA))) == 1
+    assert sleeps.calls == [7.0]
+
+
 @pytest.mark.parametrize("status", [500, 502, 504])
 def test_server_errors_are_retried(
     mocked_api: responses.RequestsMock, make_client: MakeClient, status: int

@@ -36,7 +36,6 @@ from tracker.ctgov.records import ApiVersion, StudyRecord
 from tracker.ctgov.retry import (
     DEFAULT_MAX_ATTEMPTS,
     RETRY_STATUSES,
-    THROTTLE_STATUSES,
     backoff_delay,
     retry_after_delay,
 )
@@ -289,8 +288,6 @@ class CtgovClient:
         return body
 
     def _retry_after(self, response: requests.Response) -> float | None:
-        if response.status_code not in THROTTLE_STATUSES:
-            return None
         return retry_after_delay(
             response.headers.get("Retry-After"),
             response_date=response.headers.get("Date"),

@@ -1,11 +1,11 @@
 """Which answers are worth another try, and how long to wait before it.
 
-Throttling (429, and 403 which the service has been seen to send under load) waits as long
-as `Retry-After` asks, in seconds or as an HTTP date, within `RETRY_AFTER_CAP`; without
-the header it backs off like any other transient fault. Transient faults (500, 502, 503,
-504, resets, timeouts, truncated or non-JSON bodies) back off exponentially with full
-jitter — a uniform wait in `[0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1)))` —
-so that many clients failing together do not retry together.
+Throttling (429, and 403 which the service has been seen to send under load) and server
+errors wait as long as `Retry-After` asks when they send it (in seconds or as an HTTP date,
+within `RETRY_AFTER_CAP`). Otherwise transient faults (those statuses, resets, timeouts,
+truncated or non-JSON bodies) back off exponentially with full jitter, a uniform wait in
+`[0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1)))`, so that many clients failing
+together do not retry together.
 """
 
 from __future__ import annotations

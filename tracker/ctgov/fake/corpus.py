@@ -89,6 +89,10 @@ class Corpus:
         for raw in studies:
             self.put(raw)
 
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._studies)
+
     def put(self, raw: Mapping[str, Any]) -> str:
         """Add or replace a study; return its NCT id."""
         nct_id = _nct_id_of(raw)

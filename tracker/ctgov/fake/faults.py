@@ -43,9 +43,11 @@ class Fault:
         return cls.http(403, "Forbidden", retry_after=retry_after, path=path)
 
     @classmethod
-    def unavailable(cls, *, path: str | None = None) -> Fault:
-        """503 Service Unavailable."""
-        return cls.http(503, "Service Unavailable", path=path)
+    def unavailable(
+        cls, retry_after: float | str | None = None, *, path: str | None = None
+    ) -> Fault:
+        """503 Service Unavailable, with `Retry-After` if given."""
+        return cls.http(503, "Service Unavailable", retry_after=retry_after, path=path)
 
     @classmethod
     def http(
