@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from claims.errors import CatalogConflict
+from claims.query import topic_of
 from claims.spec import ArticleSpec, ClaimSpec, Topic
 from db.enums import ClaimStatus
 from db.models import Article, Claim, ClaimTopic
@@ -30,15 +31,6 @@ class LoadReport:
     unchanged: list[str] = field(default_factory=list)
     articles_added: list[str] = field(default_factory=list)
     articles_updated: list[str] = field(default_factory=list)
-
-
-def topic_of(row: ClaimTopic) -> Topic:
-    return Topic(
-        conditions=tuple(row.conditions),
-        interventions=tuple(row.interventions),
-        terms=tuple(row.terms),
-        study_types=tuple(row.study_types),
-    )
 
 
 def _topic_row(claim_id: str, version: int, topic: Topic, now: datetime) -> ClaimTopic:

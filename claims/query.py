@@ -9,7 +9,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from claims.errors import UnknownClaim
-from db.models import Article, Claim
+from claims.spec import Topic
+from db.models import Article, Claim, ClaimTopic
+
+
+def topic_of(row: ClaimTopic) -> Topic:
+    """A stored topic version as the spec it was loaded from."""
+    return Topic(
+        conditions=tuple(row.conditions),
+        interventions=tuple(row.interventions),
+        terms=tuple(row.terms),
+        study_types=tuple(row.study_types),
+    )
 
 
 def _with_details() -> tuple[Any, ...]:
