@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from ctgov_fixtures import fake_ctgov, make_client, mocked_api, sleeps  # noqa: F401 - fixtures
 from db.engine import connect
 from db.migrate import upgrade
 from tracker.cli import main
+from tracker.ctgov.fake import FakeCtgov
+
+pytest_plugins = ["ctgov_fixtures"]
 
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL")
 SKIP_POSTGRES = "set TRACKER_TEST_POSTGRES_URL to run the PostgreSQL tests"
@@ -93,3 +95,11 @@ def tracker(
         return Result(status, out, err)
 
     return run
+
+
+@pytest.fixture
+def registry(fake_ctgov: FakeCtgov, monkeypatch: pytest.MonkeyPatch) -> FakeCtgov:
+    """The fake ClinicalTrials.gov, with the `tracker` command pointed at it and unthrottled."""
+    monkeypatch.setenv("CTGOV_API_URL", fake_ctgov.url)
+    monkeypatch.setenv("TRACKER_RATE_LIMIT", "0")
+    return fake_ctgov

@@ -6,13 +6,16 @@ Exit status: 0 success, 1 a failure the user must see, 2 bad usage or input.
 from __future__ import annotations
 
 import argparse
+import logging
+import signal
 import sys
 from collections.abc import Sequence
+from types import FrameType
 
 from claims.errors import ClaimsError
 from db.errors import DatabaseError
 from tracker import __version__
-from tracker.cli import catalog, schema
+from tracker.cli import catalog, dev, schema, sync
 from tracker.cli.context import Context
 from tracker.config import load_settings
 from tracker.errors import TrackerError
@@ -26,14 +29,29 @@ def build_parser() -> argparse.ArgumentParser:
         description="Keep article claims tied to the ClinicalTrials.gov studies that bear on them.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="also report retries and other details"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (schema, catalog):
+    for module in (schema, catalog, sync, dev):
         module.register(commands)
     return parser
 
 
+def _terminated(_signum: int, _frame: FrameType | None) -> None:
+    """SIGTERM unwinds like Ctrl-C: open transactions roll back, the sync run is closed."""
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="tracker: %(levelname)s: %(message)s",
+        stream=sys.stderr,
+        force=True,
+    )
+    signal.signal(signal.SIGTERM, _terminated)
     ctx: Context | None = None
     try:
         ctx = Context(load_settings())

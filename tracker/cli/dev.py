@@ -1,0 +1,34 @@
+"""`tracker fake-ctgov`: serve a local ClinicalTrials.gov for trying the tool offline."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tracker.cli.context import Context
+from tracker.errors import UsageError
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "fake-ctgov",
+        help="serve study files as a local ClinicalTrials.gov API (for offline trials and tests)",
+    )
+    parser.add_argument("corpus", type=Path, metavar="DIR", help="a folder of v2 study JSON files")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.set_defaults(run=run_fake)
+
+
+def run_fake(ctx: Context, args: argparse.Namespace) -> int:
+    from tracker.ctgov.fake import FakeCtgov, serve
+
+    if not args.corpus.is_dir():
+        raise UsageError(f"{args.corpus} is not a folder of study files")
+
+    def announce(fake: FakeCtgov) -> None:
+        print(f"serving {len(fake.corpus)} studies; set CTGOV_API_URL={fake.url}", file=ctx.err)
+        ctx.err.flush()
+
+    serve(args.corpus, args.host, args.port, on_ready=announce)
+    return 0

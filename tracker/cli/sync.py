@@ -1,0 +1,117 @@
+"""`tracker sync`: fetch, link, detect changes, raise flags."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, TextIO
+
+from tracker.cli.context import Context
+from tracker.cli.output import add_format_option, emit
+from tracker.ctgov.client import CtgovClient
+from tracker.sync import ClaimPlan, ClaimResult, SyncReport, sync
+
+SUMMARY_FIELDS = (
+    "claim_id",
+    "mode",
+    "fetched",
+    "requests",
+    "links_created",
+    "unmatched",
+    "events_created",
+    "flags_created",
+    "error",
+)
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "sync", help="fetch each claim's studies, link them, record changes, raise flags"
+    )
+    parser.add_argument(
+        "--claim",
+        dest="claims",
+        action="append",
+        metavar="CLAIM_ID",
+        help="sync only this claim (repeatable; default: every active claim)",
+    )
+    parser.add_argument(
+        "--full", action="store_true", help="fetch every matching study, not only updated ones"
+    )
+    parser.add_argument("--quiet", action="store_true", help="print nothing but errors (for cron)")
+    add_format_option(parser, ("table", "json"))
+    parser.set_defaults(run=run_sync)
+
+
+class TerminalProgress:
+    """One self-rewriting status line on a terminal: claims done / total, studies fetched."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.position = ""
+        self.fetched = 0
+
+    def _draw(self, text: str) -> None:
+        self.stream.write(f"\r\033[K{text}")
+        self.stream.flush()
+
+    def claim_started(self, plan: ClaimPlan, index: int, total: int) -> None:
+        self.position = f"[{index + 1}/{total}] {plan.claim_id} ({plan.mode})"
+        self._draw(f"{self.position}: {self.fetched} studies fetched")
+
+    def page_done(self, plan: ClaimPlan, fetched: int) -> None:
+        self._draw(f"{self.position}: {self.fetched + fetched} studies fetched")
+
+    def claim_done(self, result: ClaimResult) -> None:
+        self.fetched += result.fetched
+
+    def close(self) -> None:
+        self.stream.write("\r\033[K")
+        self.stream.flush()
+
+
+def _summary(report: SyncReport) -> list[dict[str, Any]]:
+    return [{name: getattr(result, name) for name in SUMMARY_FIELDS} for result in report.results]
+
+
+def _count(number: int, one: str, many: str | None = None) -> str:
+    return f"{number} {one if number == 1 else many or one + 's'}"
+
+
+def _totals(report: SyncReport) -> str:
+    results = report.results
+    ok = [r for r in results if r.error is None]
+    fetched = sum(r.fetched for r in results)
+    return (
+        f"{_count(len(results), 'claim')}: {len(ok)} synced, {len(results) - len(ok)} failed;"
+        f" {_count(fetched, 'study', 'studies')} fetched in {_count(report.requests, 'request')};"
+        f" {_count(sum(r.links_created for r in ok), 'new link')},"
+        f" {_count(sum(r.events_created for r in ok), 'event')},"
+        f" {_count(sum(r.flags_created for r in ok), 'flag')}"
+    )
+
+
+def run_sync(ctx: Context, args: argparse.Namespace) -> int:
+    settings = ctx.settings
+    progress = None if args.quiet or not ctx.err.isatty() else TerminalProgress(ctx.err)
+    with CtgovClient(settings.ctgov_api_url, rate_limit=settings.rate_limit) as client:
+        try:
+            report = sync(
+                ctx.engine(),
+                client,
+                clock=ctx.now,
+                claim_ids=args.claims,
+                full=args.full,
+                progress=progress,
+            )
+        finally:
+            if progress is not None:
+                progress.close()
+    if not args.quiet:
+        emit(
+            _summary(report), args.format, ctx.out, fields=SUMMARY_FIELDS, table=SUMMARY_FIELDS[:-1]
+        )
+        if args.format == "table":
+            print(_totals(report), file=ctx.out)
+    for failed in report.failed:
+        print(f"tracker: claim {failed.claim_id} failed: {failed.error}", file=ctx.err)
+    return 1 if report.failed else 0

@@ -1,0 +1,305 @@
+"""Syncing one claim: store each page of studies, link them, record changes, raise flags.
+
+All of it happens in the caller's transaction, which also writes the claim's bookmark, so
+a claim is either synced whole or left as it was. Each page costs a fixed number of
+queries whatever its size: nothing is queried per study.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from claims.spec import Topic
+from db.enums import ClaimStatus, EventKind
+from db.models import Claim, ClaimStudy, ClaimSyncState, Flag, Study, StudyEvent
+from tracker.ctgov.records import PartialDate, StudyRecord
+from tracker.sync.matching import matched_on
+from tracker.sync.rules import StudyFacts, Transition, due_flags
+from tracker.sync.studies import COMPARED, changes, study_row
+
+Mode = Literal["full", "incremental", "unchanged"]
+
+
+@dataclass(frozen=True)
+class ClaimPlan:
+    """What to fetch for a claim, and with which topic and `as_of` to judge it."""
+
+    claim_id: str
+    topic: Topic
+    topic_version: int
+    as_of: date
+    mode: Mode
+    updated_since: date | None = None
+
+
+@dataclass
+class ClaimResult:
+    """What syncing one claim did (counts of rows it created)."""
+
+    claim_id: str
+    mode: Mode
+    fetched: int = 0
+    requests: int = 0
+    links_created: int = 0
+    unmatched: int = 0
+    events_created: int = 0
+    flags_created: int = 0
+    error: str | None = None
+
+
+@dataclass
+class _Page:
+    """One page's studies as rows, with what the database already holds of them."""
+
+    rows: dict[str, dict[str, Any]]
+    records: dict[str, StudyRecord]
+    stored: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> list[str]:
+        return [
+            nct_id
+            for nct_id, old in self.stored.items()
+            if old["record_hash"] != self.rows[nct_id]["record_hash"]
+        ]
+
+
+class ClaimSync:
+    """Applies a claim's fetched pages to the database, one page at a time."""
+
+    def __init__(self, session: Session, plan: ClaimPlan, run_id: int, now: datetime) -> None:
+        self.session, self.plan, self.run_id, self.now = session, plan, run_id, now
+        self.result = ClaimResult(plan.claim_id, plan.mode)
+        self.seen: set[str] = set()
+
+    def apply(self, records: Sequence[StudyRecord]) -> None:
+        """Store, link, record and flag one page of fetched studies."""
+        fresh = {r.nct_id: r for r in records if r.nct_id not in self.seen}
+        if not fresh:
+            return
+        self.seen.update(fresh)
+        self.result.fetched += len(fresh)
+        page = _Page({nct_id: study_row(r) for nct_id, r in fresh.items()}, fresh)
+        page.stored = self._stored_studies(list(fresh))
+        self._write_studies(page)
+        linked = self._write_links(page)
+        changed = set(page.changed)
+        judged = set(page.rows) if self.plan.mode == "full" else linked | changed
+        pairs = {(self.plan.claim_id, nct_id): self.plan.as_of for nct_id in judged}
+        pairs.update(self._other_claims(changed))
+        self._raise_flags(pairs, page.rows)
+
+    def finish(self, data_timestamp: str | None, watermark: date) -> None:
+        """Close the walk: mark links no longer found (full syncs only), write the bookmark."""
+        if self.plan.mode == "full":
+            self._mark_unmatched()
+        state = self.session.get(ClaimSyncState, self.plan.claim_id)
+        if state is None:
+            state = ClaimSyncState(claim_id=self.plan.claim_id, full_synced_at=self.now)
+            self.session.add(state)
+        state.topic_version, state.as_of = self.plan.topic_version, self.plan.as_of
+        state.watermark, state.data_timestamp = watermark, data_timestamp
+        state.last_run_id, state.synced_at = self.run_id, self.now
+        if self.plan.mode == "full":
+            state.full_synced_at = self.now
+        self.session.flush()
+
+    def _stored_studies(self, nct_ids: list[str]) -> dict[str, dict[str, Any]]:
+        columns = [Study.nct_id, *(getattr(Study, name) for name in COMPARED)]
+        rows = self.session.execute(select(*columns).where(Study.nct_id.in_(nct_ids)))
+        return {row.nct_id: row._asdict() for row in rows}
+
+    def _write_studies(self, page: _Page) -> None:
+        new = [page.rows[i] for i in page.rows if i not in page.stored]
+        if new:
+            stamps = {"first_seen_at": self.now, "updated_at": self.now}
+            self.session.execute(insert(Study), [{**row, **stamps} for row in new])
+        changed = page.changed
+        if not changed:
+            return
+        self.session.execute(
+            update(Study), [{**page.rows[i], "updated_at": self.now} for i in changed]
+        )
+        events = [
+            self._event(i, change.kind, change.detail, page.rows[i]["last_update_posted"])
+            for i in changed
+            for change in changes(page.stored[i], page.rows[i])
+        ]
+        self._insert_events(events)
+
+    def _write_links(self, page: _Page) -> set[str]:
+        """Link the page's studies to the claim; the ids newly linked or matching again."""
+        claim_id, version = self.plan.claim_id, self.plan.topic_version
+        existing = {
+            link.nct_id: link
+            for link in self.session.execute(
+                select(
+                    ClaimStudy.nct_id,
+                    ClaimStudy.is_matching,
+                    ClaimStudy.topic_version,
+                    ClaimStudy.matched_on,
+                ).where(ClaimStudy.claim_id == claim_id, ClaimStudy.nct_id.in_(list(page.rows)))
+            )
+        }
+        new, updates, events = [], [], []
+        for nct_id, record in page.records.items():
+            why = matched_on(self.plan.topic, record)
+            link = existing.get(nct_id)
+            detail = {"topic_version": version, "matched_on": why}
+            if link is None:
+                new.append(
+                    {
+                        "claim_id": claim_id,
+                        "nct_id": nct_id,
+                        "topic_version": version,
+                        "matched_on": why,
+                        "is_matching": True,
+                        "first_linked_at": self.now,
+                    }
+                )
+                events.append(self._event(nct_id, EventKind.LINKED, detail, claim=True))
+            elif not link.is_matching or (link.topic_version, link.matched_on) != (version, why):
+                updates.append(
+                    {
+                        "claim_id": claim_id,
+                        "nct_id": nct_id,
+                        "topic_version": version,
+                        "matched_on": why,
+                        "is_matching": True,
+                        "unmatched_at": None,
+                    }
+                )
+                if not link.is_matching:
+                    events.append(self._event(nct_id, EventKind.REMATCHED, detail, claim=True))
+        if new:
+            self.session.execute(insert(ClaimStudy), new)
+        if updates:
+            self.session.execute(update(ClaimStudy), updates)
+        self._insert_events(events)
+        self.result.links_created += len(new)
+        return {event["nct_id"] for event in events}
+
+    def _other_claims(self, nct_ids: Iterable[str]) -> dict[tuple[str, str], date]:
+        """Active claims other than this one linked to studies that changed."""
+        nct_ids = list(nct_ids)
+        if not nct_ids:
+            return {}
+        rows = self.session.execute(
+            select(ClaimStudy.claim_id, ClaimStudy.nct_id, Claim.as_of)
+            .join(Claim, Claim.id == ClaimStudy.claim_id)
+            .where(
+                ClaimStudy.nct_id.in_(nct_ids),
+                ClaimStudy.is_matching,
+                ClaimStudy.claim_id != self.plan.claim_id,
+                Claim.status == ClaimStatus.ACTIVE,
+            )
+        )
+        return {(row.claim_id, row.nct_id): row.as_of for row in rows}
+
+    def _transitions(self, nct_ids: list[str]) -> dict[str, list[Transition]]:
+        found: dict[str, list[Transition]] = defaultdict(list)
+        rows = self.session.execute(
+            select(StudyEvent.nct_id, StudyEvent.detail, StudyEvent.effective_on)
+            .where(StudyEvent.kind == EventKind.STATUS_CHANGED, StudyEvent.nct_id.in_(nct_ids))
+            .order_by(StudyEvent.id)
+        )
+        for row in rows:
+            found[row.nct_id].append(
+                Transition(
+                    row.detail["old"], row.detail["new"], PartialDate.parse(row.effective_on)
+                )
+            )
+        return found
+
+    def _raise_flags(
+        self, pairs: dict[tuple[str, str], date], rows: dict[str, dict[str, Any]]
+    ) -> None:
+        if not pairs:
+            return
+        nct_ids = sorted({nct_id for _, nct_id in pairs})
+        claim_ids = sorted({claim_id for claim_id, _ in pairs})
+        raised = {
+            tuple(row)
+            for row in self.session.execute(
+                select(Flag.claim_id, Flag.nct_id, Flag.kind).where(
+                    Flag.nct_id.in_(nct_ids), Flag.claim_id.in_(claim_ids)
+                )
+            )
+        }
+        transitions = self._transitions(nct_ids)
+        new = []
+        for (claim_id, nct_id), as_of in sorted(pairs.items()):
+            facts = StudyFacts.from_row(rows[nct_id])
+            for kind, due in due_flags(facts, as_of, transitions.get(nct_id, ())).items():
+                if (claim_id, nct_id, kind) not in raised:
+                    new.append(
+                        {
+                            "claim_id": claim_id,
+                            "nct_id": nct_id,
+                            "kind": kind,
+                            "reason": due.reason,
+                            "effective_on": due.on and due.on.text,
+                            "raised_at": self.now,
+                            "run_id": self.run_id,
+                        }
+                    )
+        if new:
+            self.session.execute(insert(Flag), new)
+        self.result.flags_created += len(new)
+
+    def _mark_unmatched(self) -> None:
+        claim_id = self.plan.claim_id
+        matching = self.session.scalars(
+            select(ClaimStudy.nct_id).where(ClaimStudy.claim_id == claim_id, ClaimStudy.is_matching)
+        ).all()
+        gone = sorted(set(matching) - self.seen)
+        if not gone:
+            return
+        self.session.execute(
+            update(ClaimStudy),
+            [
+                {
+                    "claim_id": claim_id,
+                    "nct_id": nct_id,
+                    "is_matching": False,
+                    "unmatched_at": self.now,
+                }
+                for nct_id in gone
+            ],
+        )
+        detail = {"topic_version": self.plan.topic_version}
+        self._insert_events(
+            [self._event(nct_id, EventKind.UNMATCHED, detail, claim=True) for nct_id in gone]
+        )
+        self.result.unmatched += len(gone)
+
+    def _event(
+        self,
+        nct_id: str,
+        kind: EventKind,
+        detail: dict[str, Any],
+        effective_on: str | None = None,
+        *,
+        claim: bool = False,
+    ) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "nct_id": nct_id,
+            "claim_id": self.plan.claim_id if claim else None,
+            "kind": kind,
+            "observed_at": self.now,
+            "effective_on": effective_on,
+            "detail": detail,
+        }
+
+    def _insert_events(self, events: list[dict[str, Any]]) -> None:
+        if events:
+            self.session.execute(insert(StudyEvent), events)
+            self.result.events_created += len(events)

@@ -1,0 +1,107 @@
+"""A fetched study as a `studies` row, and what changed since the stored one."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from db.enums import PHASE_RANK, EventKind
+from tracker.ctgov.records import PartialDate, StudyDate, StudyRecord
+
+KEY_DATES = ("start_date", "primary_completion_date", "completion_date")
+COMPARED = (
+    "record_hash",
+    "overall_status",
+    "results_first_posted",
+    "has_results",
+    *KEY_DATES,
+    *(f"{key}_type" for key in KEY_DATES),
+)
+"""The columns change detection reads of a stored study."""
+
+
+def _text(value: PartialDate | None) -> str | None:
+    return value.text if value is not None else None
+
+
+def _key_date(value: StudyDate | None) -> tuple[str | None, str | None]:
+    return (value.date.text, value.type) if value is not None else (None, None)
+
+
+def study_row(record: StudyRecord) -> dict[str, Any]:
+    """The `studies` columns for a record, with a hash of them to skip unchanged studies."""
+    ranks = [PHASE_RANK[phase] for phase in record.phases if phase in PHASE_RANK]
+    row: dict[str, Any] = {
+        "nct_id": record.nct_id,
+        "brief_title": record.brief_title,
+        "official_title": record.official_title,
+        "acronym": record.acronym,
+        "overall_status": record.overall_status,
+        "last_known_status": record.last_known_status,
+        "why_stopped": record.why_stopped,
+        "phases": list(record.phases),
+        "phase_rank": max(ranks) if ranks else None,
+        "study_type": record.study_type,
+        "conditions": list(record.conditions),
+        "keywords": list(record.keywords),
+        "interventions": [
+            {"type": i.type, "name": i.name, "other_names": list(i.other_names)}
+            for i in record.interventions
+        ],
+        "lead_sponsor": record.lead_sponsor,
+        "enrollment": record.enrollment,
+        "enrollment_type": record.enrollment_type,
+        "first_posted": _text(record.first_posted),
+        "results_first_posted": _text(record.results_first_posted),
+        "last_update_posted": _text(record.last_update_posted),
+        "has_results": record.has_results,
+    }
+    for column, value in zip(
+        KEY_DATES, (record.start, record.primary_completion, record.completion), strict=True
+    ):
+        row[column], row[f"{column}_type"] = _key_date(value)
+    canonical = json.dumps(row, sort_keys=True, separators=(",", ":"))
+    row["record_hash"] = hashlib.sha256(canonical.encode()).hexdigest()
+    return row
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change between two versions of a study, as an event's kind and detail."""
+
+    kind: EventKind
+    detail: dict[str, Any]
+
+
+def _dates_changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    changed: dict[str, Any] = {}
+    for column in KEY_DATES:
+        before = {"date": old[column], "type": old[f"{column}_type"]}
+        after = {"date": new[column], "type": new[f"{column}_type"]}
+        if before != after:
+            changed[column] = {"old": before, "new": after}
+    return changed
+
+
+def changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
+    """What a sync reports between the stored study `old` and the fetched one `new`."""
+    found: list[Change] = []
+    if old["overall_status"] != new["overall_status"]:
+        found.append(
+            Change(
+                EventKind.STATUS_CHANGED,
+                {"old": old["overall_status"], "new": new["overall_status"]},
+            )
+        )
+    results_before = old["has_results"] or old["results_first_posted"] is not None
+    results_now = new["has_results"] or new["results_first_posted"] is not None
+    if results_now and not results_before:
+        found.append(
+            Change(EventKind.RESULTS_POSTED, {"results_first_posted": new["results_first_posted"]})
+        )
+    if dates := _dates_changed(old, new):
+        found.append(Change(EventKind.DATES_CHANGED, dates))
+    return found
