@@ -216,6 +216,7 @@ class Flag(Base):
             ["claim_id", "nct_id"], ["claim_studies.claim_id", "claim_studies.nct_id"]
         ),
         Index(None, "raised_at"),
+        Index(None, "claim_id", "acknowledged_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -48,3 +48,13 @@ def test_ensure_schema_refuses_a_database_from_a_newer_tracker(engine: Engine) -
         connection.execute(text("UPDATE alembic_version SET version_num = 'ffffffffffff'"))
     with pytest.raises(SchemaMismatch, match="newer version"):
         ensure_schema(engine)
+
+
+def test_ensure_schema_asks_for_an_explicit_upgrade_of_an_older_schema(engine: Engine) -> None:
+    downgrade(engine, "0001")
+    with pytest.raises(
+        SchemaMismatch, match=r"is at schema revision 0001.*run `tracker db upgrade`"
+    ):
+        ensure_schema(engine)
+    upgrade(engine)
+    ensure_schema(engine)

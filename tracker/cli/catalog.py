@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from claims.builtin import builtin_files
 from claims.load import LoadReport, load_articles
 from claims.parse import parse_files
 from claims.query import claim_record, get_claim, list_claims
 from tracker.cli.context import Context
-from tracker.cli.output import add_format_option, emit, write_fields, write_json
+from tracker.cli.output import add_format_option, emit, plural, write_fields, write_json
+from tracker.evidence import events_for_claims, linked_trials
 
 LIST_FIELDS = (
     "id",
@@ -25,6 +27,40 @@ LIST_FIELDS = (
     "topic_version",
 )
 LIST_TABLE = ("id", "article_id", "status", "as_of", "text")
+TRIAL_TABLE = (
+    "nct_id",
+    "status",
+    "phase",
+    "completion_date",
+    "has_results",
+    "still_matching",
+    "last_update_posted",
+    "matched",
+    "title",
+)
+TRIAL_CSV = (
+    "claim_id",
+    "nct_id",
+    "title",
+    "status",
+    "phase",
+    "start_date",
+    "primary_completion_date",
+    "completion_date",
+    "completion_date_type",
+    "first_posted",
+    "results_first_posted",
+    "last_update_posted",
+    "has_results",
+    "still_matching",
+    "matched_on.conditions",
+    "matched_on.interventions",
+    "matched_on.terms",
+    "topic_version",
+    "first_linked_at",
+)
+HISTORY_TABLE = ("observed_at", "effective_on", "kind", "nct_id", "change")
+HISTORY_CSV = ("claim_id", "observed_at", "effective_on", "kind", "nct_id", "change")
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,8 +75,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_format_option(listing)
     listing.set_defaults(run=run_list)
 
-    show = actions.add_parser("show", help="show one claim")
+    show = actions.add_parser("show", help="show one claim with its linked trials")
     show.add_argument("claim_id", metavar="CLAIM_ID")
+    show.add_argument(
+        "--history", action="store_true", help="add the dated events (CSV: the events alone)"
+    )
     add_format_option(show)
     show.set_defaults(run=run_show)
 
@@ -76,6 +115,64 @@ def run_list(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _matched(trial: dict[str, Any]) -> str:
+    phrases = [
+        phrase
+        for kind in ("conditions", "interventions", "terms")
+        for phrase in trial["matched_on"][kind]
+    ]
+    return ", ".join(phrases) or "(registry synonyms)"
+
+
+def _trial_rows(trials: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {**trial, "phase": "/".join(trial["phases"]), "matched": _matched(trial)}
+        for trial in trials
+    ]
+
+
+def _history_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**event, "change": _describe(event)} for event in events]
+
+
+def _describe(event: dict[str, Any]) -> str:
+    detail = event["detail"]
+    if event["kind"] == "status_changed":
+        return f"{detail['old']} → {detail['new']}"
+    if event["kind"] == "dates_changed":
+        return "; ".join(
+            f"{name.removesuffix('_date')} {change['old']['date']} → {change['new']['date']}"
+            for name, change in detail.items()
+        )
+    if event["kind"] == "results_posted":
+        return f"results first posted {detail['results_first_posted']}"
+    return f"topic version {detail.get('topic_version')}"
+
+
+def _show_table(ctx: Context, record: dict[str, Any], history: bool) -> None:
+    article = record["article"]
+    write_fields(
+        [
+            ("claim", record["id"]),
+            ("article", f"{article['id']} ({article['title']})"),
+            ("status", record["status"]),
+            ("as of", record["as_of"]),
+            ("text", record["text"]),
+            ("conditions", record["conditions"]),
+            ("interventions", record["interventions"]),
+            ("terms", record["terms"]),
+            ("study types", record["study_types"]),
+            ("topic version", record["topic_version"]),
+        ],
+        ctx.out,
+    )
+    print(f"\nlinked trials: {len(record['trials'])}", file=ctx.out)
+    emit(_trial_rows(record["trials"]), "table", ctx.out, fields=TRIAL_TABLE)
+    if history:
+        print(f"\nhistory: {plural(len(record['history']), 'event')}", file=ctx.out)
+        emit(_history_rows(record["history"]), "table", ctx.out, fields=HISTORY_TABLE)
+
+
 def run_show(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.transaction() as session:
         claim = get_claim(session, args.claim_id)
@@ -87,24 +184,16 @@ def run_show(ctx: Context, args: argparse.Namespace) -> int:
             "url": article.url,
             "published": article.published,
         }
+        record["trials"] = linked_trials(session, claim.id)
+        if args.history:
+            record["history"] = events_for_claims(session, [claim.id])
     if args.format == "json":
         write_json(record, ctx.out)
+    elif args.format == "csv" and args.history:
+        emit(_history_rows(record["history"]), "csv", ctx.out, fields=HISTORY_CSV)
     elif args.format == "csv":
-        emit([record], "csv", ctx.out, fields=LIST_FIELDS)
+        rows = [{"claim_id": claim.id, **trial} for trial in _trial_rows(record["trials"])]
+        emit(rows, "csv", ctx.out, fields=TRIAL_CSV)
     else:
-        write_fields(
-            [
-                ("claim", record["id"]),
-                ("article", f"{article.id} ({article.title})"),
-                ("status", record["status"]),
-                ("as of", record["as_of"]),
-                ("text", record["text"]),
-                ("conditions", record["conditions"]),
-                ("interventions", record["interventions"]),
-                ("terms", record["terms"]),
-                ("study types", record["study_types"]),
-                ("topic version", record["topic_version"]),
-            ],
-            ctx.out,
-        )
+        _show_table(ctx, record, args.history)
     return 0

@@ -6,7 +6,7 @@ import argparse
 from typing import Any, TextIO
 
 from tracker.cli.context import Context
-from tracker.cli.output import add_format_option, emit
+from tracker.cli.output import add_format_option, emit, plural
 from tracker.ctgov.client import CtgovClient
 from tracker.sync import ClaimPlan, ClaimResult, SyncReport, sync
 
@@ -73,20 +73,16 @@ def _summary(report: SyncReport) -> list[dict[str, Any]]:
     return [{name: getattr(result, name) for name in SUMMARY_FIELDS} for result in report.results]
 
 
-def _count(number: int, one: str, many: str | None = None) -> str:
-    return f"{number} {one if number == 1 else many or one + 's'}"
-
-
 def _totals(report: SyncReport) -> str:
     results = report.results
     ok = [r for r in results if r.error is None]
     fetched = sum(r.fetched for r in results)
     return (
-        f"{_count(len(results), 'claim')}: {len(ok)} synced, {len(results) - len(ok)} failed;"
-        f" {_count(fetched, 'study', 'studies')} fetched in {_count(report.requests, 'request')};"
-        f" {_count(sum(r.links_created for r in ok), 'new link')},"
-        f" {_count(sum(r.events_created for r in ok), 'event')},"
-        f" {_count(sum(r.flags_created for r in ok), 'flag')}"
+        f"{plural(len(results), 'claim')}: {len(ok)} synced, {len(results) - len(ok)} failed;"
+        f" {plural(fetched, 'study', 'studies')} fetched in {plural(report.requests, 'request')};"
+        f" {plural(sum(r.links_created for r in ok), 'new link')},"
+        f" {plural(sum(r.events_created for r in ok), 'event')},"
+        f" {plural(sum(r.flags_created for r in ok), 'flag')}"
     )
 
 

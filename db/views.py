@@ -1,0 +1,73 @@
+"""The SQL views users query directly, described for SQLAlchemy.
+
+They are created by migration 0002 and kept out of `Base.metadata`, so that schema
+comparisons see tables only. `STATUS_GROUPS` and `EVIDENCE_LEVELS` name what the views
+compute; a test keeps them and the view's SQL in agreement.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text
+
+VIEWS = MetaData()
+
+STATUS_GROUPS: dict[str, tuple[str, ...]] = {
+    "planned": ("NOT_YET_RECRUITING",),
+    "ongoing": (
+        "RECRUITING",
+        "ACTIVE_NOT_RECRUITING",
+        "ENROLLING_BY_INVITATION",
+        "AVAILABLE",
+        "TEMPORARILY_NOT_AVAILABLE",
+    ),
+    "completed": ("COMPLETED", "APPROVED_FOR_MARKETING", "NO_LONGER_AVAILABLE"),
+    "stopped": ("TERMINATED", "WITHDRAWN", "SUSPENDED"),
+    "unknown": (),
+}
+"""Overall statuses by group; any other status (UNKNOWN, WITHHELD, none) is `unknown`."""
+
+EVIDENCE_LEVELS = (
+    "no-trials",
+    "planned-only",
+    "ongoing",
+    "completed-no-results",
+    "results-available",
+)
+"""Weakest to strongest: the first group present among results, completed, ongoing,
+planned decides; a claim with only stopped or unknown-status trials has `no-trials`."""
+
+FLAG_COLUMNS = {
+    "NEW_TRIAL": "open_new_trial",
+    "TRIAL_COMPLETED": "open_trial_completed",
+    "RESULTS_POSTED": "open_results_posted",
+    "TRIAL_STOPPED": "open_trial_stopped",
+}
+
+claim_evidence_status = Table(
+    "claim_evidence_status",
+    VIEWS,
+    Column("claim_id", String),
+    Column("article_id", String),
+    Column("claim_status", String),
+    Column("trials_total", Integer),
+    *(Column(group, Integer) for group in STATUS_GROUPS),
+    Column("with_results", Integer),
+    Column("highest_phase", String),
+    Column("evidence_level", String),
+    *(Column(column, Integer) for column in FLAG_COLUMNS.values()),
+    Column("last_change", String),
+)
+
+open_flags = Table(
+    "open_flags",
+    VIEWS,
+    Column("id", Integer),
+    Column("claim_id", String),
+    Column("nct_id", String),
+    Column("kind", String),
+    Column("effective_on", String),
+    Column("reason", Text),
+    Column("raised_at", DateTime),
+    Column("title", Text),
+    Column("overall_status", String),
+)

@@ -1,0 +1,72 @@
+"""`tracker flags`: list open flags; `tracker flags ack`: acknowledge them."""
+
+from __future__ import annotations
+
+import argparse
+
+from tracker.cli.context import Context
+from tracker.cli.output import add_format_option, emit, plural
+from tracker.flags import acknowledge, list_flags
+
+FIELDS = (
+    "id",
+    "claim_id",
+    "nct_id",
+    "kind",
+    "effective_on",
+    "reason",
+    "raised_at",
+    "acknowledged_at",
+    "note",
+    "title",
+    "status",
+)
+TABLE_FIELDS = ("id", "claim_id", "nct_id", "kind", "effective_on", "status", "title")
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("flags", help="open flags; `flags ack` acknowledges them")
+    parser.add_argument("--claim", metavar="CLAIM_ID", help="only this claim's flags")
+    parser.add_argument("--all", action="store_true", help="acknowledged flags too")
+    add_format_option(parser)
+    parser.set_defaults(run=run_list)
+    actions = parser.add_subparsers(dest="flags_command", metavar="COMMAND")
+    ack = actions.add_parser("ack", help="acknowledge a claim's open flags, named flags, or all")
+    ack.add_argument("claim_id", nargs="?", metavar="CLAIM_ID")
+    ack.add_argument("--all", dest="every", action="store_true", help="every open flag")
+    ack.add_argument(
+        "--flag",
+        dest="flag_ids",
+        type=int,
+        action="append",
+        default=[],
+        metavar="ID",
+        help="this flag (repeatable)",
+    )
+    ack.add_argument("--note", help="a note kept with the acknowledgement")
+    ack.set_defaults(run=run_ack)
+
+
+def run_list(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.transaction() as session:
+        flags = list_flags(session, claim_id=args.claim, include_acknowledged=args.all)
+    table = TABLE_FIELDS + (("acknowledged_at",) if args.all else ())
+    emit(flags, args.format, ctx.out, fields=FIELDS, table=table)
+    return 0
+
+
+def run_ack(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.transaction() as session:
+        result = acknowledge(
+            session,
+            now=ctx.now(),
+            claim_id=args.claim_id,
+            flag_ids=args.flag_ids,
+            every=args.every,
+            note=args.note,
+        )
+    print(f"acknowledged {plural(len(result.acknowledged), 'flag')}", file=ctx.out)
+    if result.already:
+        listed = ", ".join(str(flag_id) for flag_id in result.already)
+        print(f"already acknowledged: {listed}", file=ctx.out)
+    return 0

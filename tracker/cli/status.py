@@ -1,0 +1,61 @@
+"""`tracker status`: each claim's evidence status, read from the `claim_evidence_status` view."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from db.views import FLAG_COLUMNS, claim_evidence_status
+from tracker.cli.context import Context
+from tracker.cli.output import add_format_option, emit, write_json
+from tracker.evidence import nested, status_rows
+
+CSV_FIELDS = tuple(
+    column.name for column in claim_evidence_status.columns if column.name != "claim_status"
+)
+TABLE_FIELDS = (
+    "claim_id",
+    "evidence_level",
+    "trials_total",
+    "planned",
+    "ongoing",
+    "completed",
+    "stopped",
+    "unknown",
+    "with_results",
+    "highest_phase",
+    "open_flags",
+    "last_change",
+)
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("status", help="evidence status per claim")
+    parser.add_argument(
+        "claim_id", nargs="?", metavar="CLAIM_ID", help="one claim (default: all active)"
+    )
+    add_format_option(parser)
+    parser.set_defaults(run=run_status)
+
+
+def _open_flags(row: dict[str, Any]) -> str:
+    return ", ".join(
+        f"{kind} {row[column]}" for kind, column in FLAG_COLUMNS.items() if row[column]
+    )
+
+
+def run_status(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.transaction() as session:
+        rows = status_rows(session, args.claim_id)
+    if args.format == "json":
+        write_json([nested(row) for row in rows], ctx.out)
+    elif args.format == "csv":
+        emit(rows, "csv", ctx.out, fields=CSV_FIELDS)
+    else:
+        emit(
+            [{**row, "open_flags": _open_flags(row)} for row in rows],
+            "table",
+            ctx.out,
+            fields=TABLE_FIELDS,
+        )
+    return 0

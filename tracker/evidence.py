@@ -1,0 +1,126 @@
+"""Where the evidence for a claim stands: status, linked trials, history.
+
+The status is read from the `claim_evidence_status` view, so the command line, its CSV
+and users' own SQL give the same numbers by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from claims.query import get_claim
+from db.enums import ClaimStatus
+from db.models import Claim, ClaimStudy, Study, StudyEvent
+from db.views import FLAG_COLUMNS, STATUS_GROUPS, claim_evidence_status
+
+
+def status_rows(session: Session, claim_id: str | None = None) -> list[dict[str, Any]]:
+    """The view's rows: every active claim, or the one named (active or retired)."""
+    view = claim_evidence_status
+    query = select(view).join(Claim, Claim.id == view.c.claim_id)
+    if claim_id is not None:
+        get_claim(session, claim_id)
+        query = query.where(view.c.claim_id == claim_id)
+    else:
+        query = query.where(view.c.claim_status == ClaimStatus.ACTIVE)
+    rows = session.execute(query.order_by(Claim.article_id, Claim.position, Claim.id))
+    return [dict(row._mapping) for row in rows]
+
+
+def nested(row: dict[str, Any]) -> dict[str, Any]:
+    """A view row in the JSON shape: status groups and open flags as objects."""
+    return {
+        "claim_id": row["claim_id"],
+        "article_id": row["article_id"],
+        "trials_total": row["trials_total"],
+        "by_status_group": {group: row[group] for group in STATUS_GROUPS},
+        "with_results": row["with_results"],
+        "highest_phase": row["highest_phase"],
+        "evidence_level": row["evidence_level"],
+        "open_flags": {kind: row[column] for kind, column in FLAG_COLUMNS.items()},
+        "last_change": row["last_change"],
+    }
+
+
+def linked_trials(session: Session, claim_id: str) -> list[dict[str, Any]]:
+    """A claim's linked trials, most recently changed in the registry first."""
+    rows = session.execute(
+        select(Study, ClaimStudy)
+        .join(ClaimStudy, ClaimStudy.nct_id == Study.nct_id)
+        .where(ClaimStudy.claim_id == claim_id)
+    )
+    trials = [_trial(study, link) for study, link in rows]
+    trials.sort(key=lambda t: t["nct_id"])
+    trials.sort(key=lambda t: t["last_update_posted"] or "", reverse=True)
+    return trials
+
+
+def _trial(study: Study, link: ClaimStudy) -> dict[str, Any]:
+    return {
+        "nct_id": study.nct_id,
+        "title": study.brief_title,
+        "status": study.overall_status,
+        "phases": study.phases,
+        "start_date": study.start_date,
+        "primary_completion_date": study.primary_completion_date,
+        "completion_date": study.completion_date,
+        "completion_date_type": study.completion_date_type,
+        "has_results": study.has_results or study.results_first_posted is not None,
+        "results_first_posted": study.results_first_posted,
+        "first_posted": study.first_posted,
+        "last_update_posted": study.last_update_posted,
+        "matched_on": link.matched_on,
+        "still_matching": link.is_matching,
+        "first_linked_at": link.first_linked_at,
+        "topic_version": link.topic_version,
+    }
+
+
+def events_for_claims(
+    session: Session,
+    claim_ids: Sequence[str],
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """Events concerning each claim, newest first, optionally observed in [start, end).
+
+    A claim's events are those of its links (linked, unmatched, rematched) and the changes
+    of its studies seen while they were linked to it; `claim_id` says which claim a row
+    is for, so a study's change appears once per claim it concerns.
+    """
+    own = select(StudyEvent, StudyEvent.claim_id).where(StudyEvent.claim_id.in_(claim_ids))
+    shared = (
+        select(StudyEvent, ClaimStudy.claim_id)
+        .join(ClaimStudy, ClaimStudy.nct_id == StudyEvent.nct_id)
+        .where(
+            StudyEvent.claim_id.is_(None),
+            ClaimStudy.claim_id.in_(claim_ids),
+            StudyEvent.observed_at >= ClaimStudy.first_linked_at,
+        )
+    )
+    rows: list[dict[str, Any]] = []
+    for query in (own, shared):
+        if start is not None:
+            query = query.where(StudyEvent.observed_at >= start)
+        if end is not None:
+            query = query.where(StudyEvent.observed_at < end)
+        rows += [_event(event, claim_id) for event, claim_id in session.execute(query)]
+    rows.sort(key=lambda e: (e["observed_at"], e["id"]), reverse=True)
+    return rows
+
+
+def _event(event: StudyEvent, claim_id: str) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "claim_id": claim_id,
+        "nct_id": event.nct_id,
+        "kind": event.kind,
+        "observed_at": event.observed_at,
+        "effective_on": event.effective_on,
+        "detail": event.detail,
+    }
