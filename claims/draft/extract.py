@@ -146,6 +146,12 @@ def _after(hits: Iterable[Hit], start: int) -> list[Hit]:
     return [hit for hit in hits if hit.start >= start]
 
 
+def _refers_back(words: Sequence[str], effects: Sequence[Hit], cues: Cues) -> bool:
+    """Opens with "This/These/Such…", says "this therapy", or has a pronoun before its effect."""
+    before_effect = words[: min((hit.start for hit in effects), default=1)]
+    return any(word in cues.anaphora for word in before_effect) or bool(cues.references.find(words))
+
+
 def read_sentence(
     text: str, vocabulary: Vocabulary, *, paragraph: int = 0, summary: bool = False
 ) -> Reading:
@@ -179,7 +185,7 @@ def read_sentence(
         harms=tuple(dict.fromkeys(_surface(text, tokens, hit) for hit in harms)),
         hedges=tuple(dict.fromkeys(_surface(text, tokens, h) for h in cues.hedges.find(words))),
         skip=skips[0].value if skips else None,
-        refers_back=bool(words and words[0] in cues.anaphora) or bool(cues.references.find(words)),
+        refers_back=_refers_back(words, effects, cues),
         combines=bool(cues.combination.find(words)),
         mentions=mentions,
         determined=frozenset(
