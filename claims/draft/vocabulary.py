@@ -184,17 +184,18 @@ class PatternIndex:
 
 
 def outermost(hits: Iterable[Hit]) -> list[Hit]:
-    """Hits not inside a longer hit: "mesenchymal stem cells" hides its "stem cells"."""
+    """Hits not inside a longer hit ("mesenchymal stem cells" hides its "stem cells"), each
+    value once per span."""
     ordered = sorted(hits, key=lambda hit: (hit.start, -(hit.end - hit.start)))
     kept: list[Hit] = []
     for hit in ordered:
-        inside = any(
+        covered = any(
             other.start <= hit.start
             and hit.end <= other.end
-            and (other.end - other.start) > (hit.end - hit.start)
+            and ((other.end - other.start) > (hit.end - hit.start) or other.value is hit.value)
             for other in kept
         )
-        if not inside:
+        if not covered:
             kept.append(hit)
     return kept
 

@@ -133,11 +133,11 @@ def run_draft(ctx: Context, args: argparse.Namespace) -> int:
     count = f"{len(draft.claims)} draft claim{'' if len(draft.claims) == 1 else 's'}"
     if args.out is None:
         ctx.out.write(text)
-        print(f"{count} for {draft.article_id}; review them before loading", file=ctx.err)
+        print(f"{count} for {draft.article_id}; review before loading", file=ctx.err)
     else:
         save_draft(text, args.out)
         print(
-            f"wrote {count} to {args.out}; review them, then `tracker claims load {args.out}`",
+            f"wrote {count} to {args.out}; review, then `tracker claims load {args.out}`",
             file=ctx.err,
         )
     return 0
