@@ -6,6 +6,8 @@ two catalog articles, so that the rules are tested on language rather than on th
 
 from __future__ import annotations
 
+import pytest
+
 from claims.draft import Draft, ProposedClaim, draft_text
 
 
@@ -32,42 +34,40 @@ def test_an_intervention_said_to_change_an_outcome_is_proposed() -> None:
     )
 
 
-def test_background_about_a_disease_is_skipped() -> None:
-    sentence = "Osteoarthritis is a leading cause of disability in older adults."
-    draft = _draft(sentence)
+@pytest.mark.parametrize(
+    ("reason", "sentences"),
+    [
+        ("background", ["Osteoarthritis is a leading cause of disability in older adults."]),
+        (
+            "call to action",
+            [
+                "Ask your surgeon whether stem cell injections could help your knee.",
+                "Readers are encouraged to consult a specialist before paying for cell therapy.",
+                "Speak with your care team about the risks of stem cell clinics.",
+            ],
+        ),
+        (
+            "research agenda",
+            [
+                "Further studies will be required before stem cells can be recommended.",
+                "Researchers are exploring whether stem cells can regrow cartilage.",
+            ],
+        ),
+        (
+            "boilerplate",
+            [
+                "Stem cell therapy may one day offer hope to millions of people with sore knees.",
+                "Like any treatment, stem cell injections are not without risk.",
+            ],
+        ),
+    ],
+)
+def test_sentences_that_make_no_claim_are_skipped_with_the_reason(
+    reason: str, sentences: list[str]
+) -> None:
+    draft = _draft(" ".join(sentences))
     assert draft.claims == ()
-    assert _reasons(draft) == {sentence: "background"}
-
-
-def test_calls_to_action_are_skipped() -> None:
-    lines = [
-        "Ask your surgeon whether stem cell injections could help your knee.",
-        "Readers are encouraged to consult a specialist before paying for cell therapy.",
-        "Speak with your care team about the risks of stem cell clinics.",
-    ]
-    draft = _draft(" ".join(lines))
-    assert draft.claims == ()
-    assert set(_reasons(draft).values()) == {"call to action"}
-
-
-def test_research_agendas_are_skipped() -> None:
-    lines = [
-        "Further studies will be required before stem cells can be recommended for knees.",
-        "Researchers are exploring whether stem cells can regrow cartilage.",
-    ]
-    draft = _draft(" ".join(lines))
-    assert draft.claims == ()
-    assert set(_reasons(draft).values()) == {"research agenda"}
-
-
-def test_hopeful_boilerplate_is_skipped() -> None:
-    lines = [
-        "Stem cell therapy may one day offer hope to millions of people with sore knees.",
-        "Like any treatment, stem cell injections are not without risk.",
-    ]
-    draft = _draft(" ".join(lines))
-    assert draft.claims == ()
-    assert set(_reasons(draft).values()) == {"boilerplate"}
+    assert _reasons(draft) == dict.fromkeys(sentences, reason)
 
 
 def test_a_risk_needs_a_named_harm() -> None:

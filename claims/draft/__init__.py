@@ -22,7 +22,7 @@ from claims.draft.extract import (
     find_subject,
     id_words,
     propose,
-    read_document,
+    read_article,
     read_sentence,
     reasons_of,
     topic_of,
@@ -30,8 +30,7 @@ from claims.draft.extract import (
 from claims.draft.naming import article_id as make_article_id
 from claims.draft.naming import claim_slug, claim_text, unique_ids
 from claims.draft.render import render
-from claims.draft.sentences import Format, guess_format
-from claims.draft.sentences import read_document as split_document
+from claims.draft.sentences import Format, guess_format, read_document
 from claims.draft.vocabulary import Vocabulary, load_vocabulary, slugify
 from claims.errors import DraftError
 from claims.parse import MAX_ID_LENGTH
@@ -85,9 +84,9 @@ def draft_text(
 ) -> Draft:
     """Propose claims for an article's text; `source` names it (and gives its format)."""
     vocabulary = vocabulary or _shipped_vocabulary()
-    document = split_document(text, fmt or guess_format(source, text))
+    document = read_document(text, fmt or guess_format(source, text))
     title = document.title or Path(source).stem
-    readings = read_document(document, vocabulary)
+    readings = read_article(document, vocabulary)
     subject = find_subject(read_sentence(title, vocabulary), readings)
     candidates, skipped = propose(readings, subject)
     slugs = [claim_slug(id_words(candidate)) for candidate in candidates]

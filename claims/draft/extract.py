@@ -199,7 +199,7 @@ def is_summary_start(text: str, vocabulary: Vocabulary) -> bool:
     return any(hit.start == 0 for hit in vocabulary.cues.summary.find(words))
 
 
-def read_document(document: Document, vocabulary: Vocabulary) -> list[Reading]:
+def read_article(document: Document, vocabulary: Vocabulary) -> list[Reading]:
     """Every sentence read; from the first summary opener on, sentences are summary."""
     readings = []
     summary = False

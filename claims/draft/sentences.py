@@ -244,10 +244,10 @@ class _HtmlText(HTMLParser):
         if tag in self.IGNORED:
             self._ignored += 1
         elif tag == "title" or tag in self.HEADINGS:
-            self._flush()
+            self.flush()
             self._capture = tag
         elif tag in self.BLOCKS:
-            self._flush()
+            self.flush()
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self.IGNORED:
@@ -261,13 +261,14 @@ class _HtmlText(HTMLParser):
             elif tag == "h1" and self.h1 is None:
                 self.h1 = text or None
         elif tag in self.BLOCKS:
-            self._flush()
+            self.flush()
 
     def handle_data(self, data: str) -> None:
         if not self._ignored:
             self._text.append(data)
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
+        """End the current block: its text, if any, becomes a paragraph."""
         text = clean("".join(self._text))
         self._text.clear()
         if text and self._capture is None:
@@ -278,5 +279,5 @@ def _html_blocks(text: str) -> tuple[str | None, list[str]]:
     parser = _HtmlText()
     parser.feed(text)
     parser.close()
-    parser._flush()
+    parser.flush()
     return parser.title or parser.h1, parser.blocks

@@ -61,10 +61,7 @@ CUE_LISTS = (
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _SLUG_PART = re.compile(r"[^a-z0-9]+")
 
-try:
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined]
-except AttributeError:
-    _Loader = yaml.SafeLoader
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def normalise_word(word: str) -> str:
@@ -86,15 +83,17 @@ class Token:
     end: int
 
 
+def _unquoted(word: str) -> str:
+    return word[:-2] if word.endswith("'s") else word.replace("'", "")
+
+
 def tokenize(text: str) -> list[Token]:
     """Normalised words with their character spans; possessive `'s` dropped."""
     lowered = text.lower().replace("’", "'")
-    tokens = []
-    for found in _WORD.finditer(lowered):
-        raw = found.group()
-        raw = raw[:-2] if raw.endswith("'s") else raw.replace("'", "")
-        tokens.append(Token(normalise_word(raw), found.start(), found.end()))
-    return tokens
+    return [
+        Token(normalise_word(_unquoted(found.group())), found.start(), found.end())
+        for found in _WORD.finditer(lowered)
+    ]
 
 
 def slugify(text: str) -> str:
@@ -115,9 +114,12 @@ class Pattern:
             if part == "...":
                 elements.append(("gap", ""))
             elif part.endswith("*"):
+                raw = _WORD.findall(part[:-1])
+                if not raw:
+                    raise ValueError(f"pattern {text!r}: {part!r} has no word before `*`")
                 words = [token.word for token in tokenize(part[:-1])]
                 elements.extend(("word", word) for word in words[:-1])
-                elements.append(("prefix", _WORD.findall(part[:-1])[-1].replace("ae", "e")))
+                elements.append(("prefix", _unquoted(raw[-1]).replace("ae", "e")))
             else:
                 elements.extend(("word", token.word) for token in tokenize(part))
         if not elements or elements[0][0] == "gap" or elements[-1][0] == "gap":
@@ -241,7 +243,6 @@ class Cues:
 @dataclass(frozen=True)
 class Vocabulary:
     concepts: PatternIndex
-    by_name: Mapping[tuple[Kind, str], Concept]
     cues: Cues
 
     def find(self, words: Sequence[str]) -> list[Hit]:
@@ -265,20 +266,31 @@ class _Raw:
     skip: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _phrase_list(value: Any, where: str, path: str) -> tuple[str, ...]:
-    """A list of patterns, each checked to compile so errors name the file and entry."""
+def _text_list(value: Any, where: str, path: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise VocabularyError(path, "expected a list of non-empty text", entry=where)
-    phrases = tuple(" ".join(v.split()) for v in value)
-    for phrase in phrases:
+    return tuple(" ".join(v.split()) for v in value)
+
+
+def _pattern_list(value: Any, where: str, path: str) -> tuple[str, ...]:
+    """Patterns, each checked to compile so that errors name the file and entry."""
+    patterns = _text_list(value, where, path)
+    for pattern in patterns:
         try:
-            Pattern.compile(phrase)
-        except (ValueError, IndexError):
-            problem = f"{phrase!r} is not a usable pattern"
+            Pattern.compile(pattern)
+        except ValueError:
+            problem = f"{pattern!r} is not a usable pattern"
             raise VocabularyError(path, problem, entry=where) from None
-    return phrases
+    return patterns
+
+
+def _optional(data: dict[str, Any], key: str, kind: type, where: str, path: str) -> Any:
+    value = data.get(key)
+    if value is not None and not isinstance(value, kind):
+        raise VocabularyError(path, f"{key}: expected {kind.__name__}", entry=where)
+    return value
 
 
 def _concept(kind: Kind, data: Any, index: int, path: str) -> Concept:
@@ -293,23 +305,23 @@ def _concept(kind: Kind, data: Any, index: int, path: str) -> Concept:
         raise VocabularyError(
             path, f"unknown key {sorted(unknown)[0]!r} (expected: {allowed})", entry=where
         )
-    search = _phrase_list(data.get("search"), where, path)
+    search = _text_list(data.get("search"), where, path)
     if kind != "outcome" and not search:
         raise VocabularyError(path, "needs at least one search term", entry=where)
-    by_group = data.get("by_group") or {}
-    if not isinstance(by_group, dict):
-        raise VocabularyError(path, "by_group: expected a mapping of lists", entry=where)
+    by_group = _optional(data, "by_group", dict, where, path) or {}
+    match = _text_list(data.get("match"), where, path)
+    _pattern_list([name, *match], where, path)
     return Concept(
         kind=kind,
         name=name,
         search=search,
-        short=slugify(str(data.get("short") or name)),
-        match=_phrase_list(data.get("match"), where, path),
-        group=data.get("group"),
-        broader=_phrase_list(data.get("broader"), where, path),
-        by_group={g: _phrase_list(t, f"{where} by_group", path) for g, t in by_group.items()},
-        standard_care=bool(data.get("standard_care", False)),
-        harm=bool(data.get("harm", False)),
+        short=slugify(_optional(data, "short", str, where, path) or name),
+        match=match,
+        group=_optional(data, "group", str, where, path),
+        broader=_text_list(data.get("broader"), where, path),
+        by_group={g: _text_list(t, f"{where} by_group", path) for g, t in by_group.items()},
+        standard_care=bool(_optional(data, "standard_care", bool, where, path)),
+        harm=bool(_optional(data, "harm", bool, where, path)),
     )
 
 
@@ -321,9 +333,9 @@ def _read_cues(data: Any, path: str, raw: _Raw) -> None:
             if not isinstance(value, dict):
                 raise VocabularyError(path, "expected a mapping of reason: patterns", entry=key)
             for reason, patterns in value.items():
-                raw.skip.extend((p, str(reason)) for p in _phrase_list(patterns, key, path))
+                raw.skip.extend((p, str(reason)) for p in _pattern_list(patterns, key, path))
         elif key in CUE_LISTS:
-            raw.cues[key].extend(_phrase_list(value, key, path))
+            raw.cues[key].extend(_pattern_list(value, key, path))
         else:
             expected = ", ".join([*CUE_LISTS, "skip"])
             raise VocabularyError(path, f"unknown cue list {key!r} (expected: {expected})")
@@ -369,8 +381,7 @@ def _compile(raw: _Raw) -> Vocabulary:
         anaphora=frozenset(normalise_word(word.lower()) for word in raw.cues.get("anaphora", [])),
         **lists,
     )
-    by_name = {(kind, name): concept for (kind, name), concept in raw.entries.items()}
-    return Vocabulary(concepts=PatternIndex(patterns), by_name=by_name, cues=cues)
+    return Vocabulary(concepts=PatternIndex(patterns), cues=cues)
 
 
 def load_vocabulary(extra: Sequence[Path] = ()) -> Vocabulary:
