@@ -101,6 +101,15 @@ def test_hedged_claims_are_kept_with_lower_confidence() -> None:
     assert '"might"' in hedged.reasons
 
 
+def test_a_claim_of_no_effect_is_kept_but_flagged_and_less_sure() -> None:
+    positive = _only(_draft("Mesenchymal stem cells improved knee function in osteoarthritis."))
+    negative = _only(
+        _draft("Mesenchymal stem cells did not improve knee function in osteoarthritis.")
+    )
+    assert 'negated "did not"' in negative.reasons
+    assert negative.confidence < positive.confidence
+
+
 def test_a_claim_without_a_condition_takes_the_articles_subject_at_lower_confidence() -> None:
     carried = _only(_draft("Mesenchymal stem cells reduce pain and stiffness."))
     named = _only(_draft("Mesenchymal stem cells reduce pain and stiffness in osteoarthritis."))
@@ -142,7 +151,7 @@ def test_a_closing_summary_is_merged_into_the_claims_it_restates() -> None:
     draft = _draft(
         "Mesenchymal stem cells reduce knee pain in osteoarthritis.\n\n"
         "Platelet-rich plasma improves function in osteoarthritis.\n\n"
-        "To sum up, mesenchymal stem cells ease the pain of osteoarthritis."
+        "To sum up, stem cell injections ease the pain of osteoarthritis."
     )
     assert len(draft.claims) == 2
     first = draft.claims[0]

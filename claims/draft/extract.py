@@ -32,6 +32,7 @@ EXTRA_EFFECT_SCORE = 0.05
 MAX_EXTRA_EFFECT_SCORE = 0.10
 HEDGE_PENALTY = 0.10
 MAX_HEDGE_PENALTY = 0.30
+NEGATION_PENALTY = 0.10
 RESTATED_SCORE = 0.05
 MIN_CONFIDENCE, MAX_CONFIDENCE = 0.05, 0.95
 
@@ -56,6 +57,7 @@ class Reading:
     effect_kinds: frozenset[str]
     harms: tuple[str, ...]
     hedges: tuple[str, ...]
+    negations: tuple[str, ...]
     skip: str | None
     refers_back: bool
     combines: bool
@@ -125,6 +127,10 @@ def _surface(text: str, tokens: Sequence[Token], hit: Hit, *, modal: bool = Fals
     return text[tokens[start].start : tokens[end - 1].end]
 
 
+def _surfaces(text: str, tokens: Sequence[Token], hits: Iterable[Hit]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_surface(text, tokens, hit) for hit in hits))
+
+
 def _concepts(hits: Iterable[Hit], kind: str) -> tuple[Concept, ...]:
     found = list(dict.fromkeys(hit.value for hit in hits if hit.value.kind == kind))
     narrower = {name for concept in found for name in concept.broader}
@@ -182,8 +188,9 @@ def read_sentence(
         outcomes=_concepts(hits, "outcome"),
         effects=tuple(dict.fromkeys(_surface(text, tokens, h, modal=True) for h in effects)),
         effect_kinds=frozenset(hit.pattern for hit in effects),
-        harms=tuple(dict.fromkeys(_surface(text, tokens, hit) for hit in harms)),
-        hedges=tuple(dict.fromkeys(_surface(text, tokens, h) for h in cues.hedges.find(words))),
+        harms=_surfaces(text, tokens, harms),
+        hedges=_surfaces(text, tokens, cues.hedges.find(words)),
+        negations=_surfaces(text, tokens, cues.negations.find(words)),
         skip=skips[0].value if skips else None,
         refers_back=_refers_back(words, effects, cues),
         combines=bool(cues.combination.find(words)),
@@ -341,12 +348,17 @@ def _restates(earlier: Candidate, later: Candidate) -> bool:
     return same_paragraph or bool(earlier.reading.effect_kinds & later.reading.effect_kinds)
 
 
+def _family(concepts: Iterable[Concept]) -> set[str]:
+    return {name for c in concepts for name in (c.name, *c.broader)}
+
+
 def _summarised(earlier: Sequence[Candidate], summary: Candidate) -> Candidate | None:
-    """The earlier claim a summary sentence restates: shared topic, most shared outcomes."""
+    """The earlier claim a summary sentence restates: its interventions (or kinds of them)
+    and conditions, and the most outcomes in common."""
     related = [
         c
         for c in earlier
-        if set(c.interventions) & set(summary.interventions)
+        if _family(c.interventions) & _family(summary.interventions)
         and set(c.conditions) & set(summary.conditions)
     ]
     if not related:
@@ -398,7 +410,7 @@ def topic_of(candidate: Candidate) -> Topic:
 
 def confidence_of(candidate: Candidate) -> float:
     """Effect cue, then how directly the sentence names its intervention, condition, outcome;
-    hedges lower it, restatements raise it."""
+    hedges and negations lower it, restatements raise it."""
     reading = candidate.reading
     score = EFFECT_SCORE
     score += EXPLICIT_SCORE if candidate.intervention_origin == "sentence" else CONTEXT_SCORE
@@ -410,6 +422,7 @@ def confidence_of(candidate: Candidate) -> float:
         score += OUTCOME_SCORE
     score += min(EXTRA_EFFECT_SCORE * max(len(reading.effects) - 1, 0), MAX_EXTRA_EFFECT_SCORE)
     score -= min(HEDGE_PENALTY * len(reading.hedges), MAX_HEDGE_PENALTY)
+    score -= NEGATION_PENALTY if reading.negations else 0
     score += RESTATED_SCORE * min(candidate.restated, 2)
     return round(min(max(score, MIN_CONFIDENCE), MAX_CONFIDENCE), 2)
 
@@ -424,7 +437,7 @@ def reasons_of(candidate: Candidate) -> str:
     parts = []
     if reading.effects:
         parts.append(f'effect "{reading.effects[0]}"')
-    if reading.harms and reading.named_harm:
+    else:
         parts.append(f'harm "{reading.harms[0]}"')
     parts.append(
         "intervention " + _named(candidate.interventions, reading, candidate.intervention_origin)
@@ -435,6 +448,8 @@ def reasons_of(candidate: Candidate) -> str:
         )
     if candidate.outcomes:
         parts.append("outcome " + _named(candidate.outcomes, reading, "sentence"))
+    if reading.negations:
+        parts.append("negated " + ", ".join(f'"{n}"' for n in reading.negations))
     if reading.hedges:
         parts.append("hedged " + ", ".join(f'"{h}"' for h in reading.hedges))
     if candidate.restated:

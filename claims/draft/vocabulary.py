@@ -52,6 +52,7 @@ CUE_LISTS = (
     "effects",
     "harms",
     "hedges",
+    "negations",
     "summary",
     "contrast",
     "combination",
@@ -232,6 +233,7 @@ class Cues:
     effects: PatternIndex
     harms: PatternIndex
     hedges: PatternIndex
+    negations: PatternIndex
     summary: PatternIndex
     contrast: PatternIndex
     combination: PatternIndex
