@@ -3,7 +3,9 @@
 ClaimsError
 ├── ClaimFileError   a claim file is unreadable or invalid (names file, claim, field)
 ├── CatalogConflict  files disagree with each other or with the database (duplicate ids)
-└── UnknownClaim     no claim has the id asked for
+├── UnknownClaim     no claim has the id asked for
+├── VocabularyError  a drafting vocabulary file is unreadable or invalid
+└── DraftError       an article to draft from cannot be read, or the draft cannot be written
 """
 
 from __future__ import annotations
@@ -40,3 +42,16 @@ class UnknownClaim(ClaimsError):
     def __init__(self, claim_id: str) -> None:
         super().__init__(f"no claim with id {claim_id!r} (see `tracker claims list`)")
         self.claim_id = claim_id
+
+
+class VocabularyError(ClaimsError):
+    """A vocabulary file (conditions, interventions, outcomes, cues) cannot be used."""
+
+    def __init__(self, path: str, problem: str, *, entry: str | None = None) -> None:
+        self.path, self.problem, self.entry = path, problem, entry
+        where = [path] if entry is None else [path, entry]
+        super().__init__(": ".join([*where, problem]))
+
+
+class DraftError(ClaimsError):
+    """An article cannot be read, an option is malformed, or a draft cannot be written."""

@@ -1,4 +1,4 @@
-"""`tracker claims ...`: load claim files, list claims, show one."""
+"""`tracker claims ...`: load claim files, list claims, show one, draft a file from an article."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from claims.builtin import builtin_files
+from claims.draft import draft_file, render_draft, save_draft
 from claims.load import LoadReport, load_articles
 from claims.parse import parse_files
 from claims.query import claim_record, get_claim, list_claims
@@ -82,6 +83,22 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     add_format_option(show)
     show.set_defaults(run=run_show)
+
+    draft = actions.add_parser(
+        "draft", help="propose a claim file for an article (text, Markdown, HTML), for review"
+    )
+    draft.add_argument("article", type=Path, metavar="ARTICLE", help="the article's text")
+    draft.add_argument("--out", type=Path, metavar="FILE", help="write the draft here")
+    draft.add_argument("--id", dest="article_id", metavar="ARTICLE_ID", help="the article's id")
+    draft.add_argument(
+        "--vocabulary",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="more conditions, interventions, outcomes or cues (YAML; repeatable)",
+    )
+    draft.set_defaults(run=run_draft)
 
 
 def _print_report(ctx: Context, report: LoadReport) -> None:
@@ -196,4 +213,20 @@ def run_show(ctx: Context, args: argparse.Namespace) -> int:
         emit(rows, "csv", ctx.out, fields=TRIAL_CSV)
     else:
         _show_table(ctx, record, args.history)
+    return 0
+
+
+def run_draft(ctx: Context, args: argparse.Namespace) -> int:
+    draft = draft_file(args.article, article_id=args.article_id, vocabulary_files=args.vocabulary)
+    text = render_draft(draft)
+    count = f"{len(draft.claims)} draft claim{'' if len(draft.claims) == 1 else 's'}"
+    if args.out is None:
+        ctx.out.write(text)
+        print(f"{count} for {draft.article_id}; review before loading", file=ctx.err)
+    else:
+        save_draft(text, args.out)
+        print(
+            f"wrote {count} to {args.out}; review, then `tracker claims load {args.out}`",
+            file=ctx.err,
+        )
     return 0
