@@ -272,3 +272,13 @@ class ClaimSyncState(Base):
     last_run_id: Mapped[int | None] = mapped_column(ForeignKey("sync_runs.id"))
     synced_at: Mapped[datetime]
     full_synced_at: Mapped[datetime]
+
+
+class DigestDelivery(Base):
+    """A weekly digest that was mailed, so that a week is not sent twice by mistake."""
+
+    __tablename__ = "digest_deliveries"
+
+    week: Mapped[str] = mapped_column(String(8), primary_key=True)
+    sent_at: Mapped[datetime]
+    recipients: Mapped[list[str]]

@@ -14,6 +14,36 @@ from ctgov_builders import make_study, nct
 
 from tracker.ctgov.fake import FakeCtgov
 
+NO_FLAGS = {"NEW_TRIAL": 0, "TRIAL_COMPLETED": 0, "RESULTS_POSTED": 0, "TRIAL_STOPPED": 0}
+
+
+def status_record(
+    claim: str,
+    article: str,
+    total: int,
+    groups: tuple[int, ...],
+    results: int,
+    phase: str | None,
+    level: str,
+    last: str | None,
+    **flags: int,
+) -> dict[str, Any]:
+    """A claim's status as `tracker status --format json` gives it; groups in view order."""
+    return {
+        "claim_id": claim,
+        "article_id": article,
+        "trials_total": total,
+        "by_status_group": dict(
+            zip(("planned", "ongoing", "completed", "stopped", "unknown"), groups, strict=True)
+        ),
+        "with_results": results,
+        "highest_phase": phase,
+        "evidence_level": level,
+        "open_flags": {**NO_FLAGS, **flags},
+        "last_change": last,
+    }
+
+
 CLAIMS = """\
 article:
   id: evidence

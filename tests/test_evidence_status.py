@@ -8,36 +8,14 @@ import json
 from typing import Any
 
 from conftest import Tracker
+from evidence_fixtures import NO_FLAGS, status_record
 from sqlalchemy import text
 
 from db.engine import connect
 
-NO_FLAGS = {"NEW_TRIAL": 0, "TRIAL_COMPLETED": 0, "RESULTS_POSTED": 0, "TRIAL_STOPPED": 0}
 
-
-def _expected(
-    claim: str,
-    total: int,
-    groups: tuple[int, ...],
-    results: int,
-    phase: str | None,
-    level: str,
-    last: str | None,
-    **flags: int,
-) -> dict[str, Any]:
-    return {
-        "claim_id": claim,
-        "article_id": "evidence",
-        "trials_total": total,
-        "by_status_group": dict(
-            zip(("planned", "ongoing", "completed", "stopped", "unknown"), groups, strict=True)
-        ),
-        "with_results": results,
-        "highest_phase": phase,
-        "evidence_level": level,
-        "open_flags": {**NO_FLAGS, **flags},
-        "last_change": last,
-    }
+def _expected(claim: str, *args: Any, **flags: int) -> dict[str, Any]:
+    return status_record(claim, "evidence", *args, **flags)
 
 
 EXPECTED = [

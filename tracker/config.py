@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,6 +26,9 @@ DEFAULT_API_URL = "https://clinicaltrials.gov/api/v2"
 DEFAULT_RATE_LIMIT = 40.0
 """Requests per minute: community guidance puts the public limit near 50 per IP."""
 
+DEFAULT_SMTP_PORT = 587
+"""Mail submission; STARTTLS is used when the server offers it, port 465 is TLS from the start."""
+
 CONFIG_FILE_NAME = "tracker.toml"
 
 
@@ -37,6 +40,12 @@ class Settings:
     ctgov_api_url: str = DEFAULT_API_URL
     rate_limit: float = DEFAULT_RATE_LIMIT
     timezone: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = DEFAULT_SMTP_PORT
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_from: str | None = None
+    digest_to: tuple[str, ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -78,11 +87,45 @@ def _zone(name: str, value: Any) -> str:
     return text
 
 
+def _port(name: str, value: Any) -> int:
+    try:
+        port = int(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{_variable(name)} must be a port number, not {value!r}") from None
+    if not 0 < port < 65536:
+        raise ConfigError(f"{_variable(name)} must be a port number from 1 to 65535")
+    return port
+
+
+def _secret(name: str, value: Any) -> str:
+    """Taken as given: a password may have spaces at either end. Never echoed back."""
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{_variable(name)} must be a non-empty string")
+    return value
+
+
+def _addresses(name: str, value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else str(value).split(",")
+    addresses = tuple(str(item).strip() for item in items if str(item).strip())
+    for address in addresses:
+        if "@" not in address:
+            raise ConfigError(f"{_variable(name)}: {address!r} is not an e-mail address")
+    if not addresses:
+        raise ConfigError(f"{_variable(name)} is empty")
+    return addresses
+
+
 _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "database_url": _text,
     "ctgov_api_url": lambda name, value: _text(name, value).rstrip("/"),
     "rate_limit": _rate,
     "timezone": _zone,
+    "smtp_host": _text,
+    "smtp_port": _port,
+    "smtp_user": _text,
+    "smtp_password": _secret,
+    "smtp_from": _text,
+    "digest_to": _addresses,
 }
 
 
@@ -107,8 +150,8 @@ def load_settings(environ: Mapping[str, str] | None = None, cwd: Path | None = N
     named = env.get("TRACKER_CONFIG")
     path = Path(named) if named else (cwd or Path.cwd()) / CONFIG_FILE_NAME
     raw = _read_file(path, required=bool(named))
-    for field in fields(Settings):
-        value = env.get(_variable(field.name))
+    for setting in fields(Settings):
+        value = env.get(_variable(setting.name))
         if value is not None and value != "":
-            raw[field.name] = value
+            raw[setting.name] = value
     return Settings(**{name: _PARSERS[name](name, value) for name, value in raw.items()})

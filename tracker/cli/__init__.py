@@ -15,7 +15,7 @@ from types import FrameType
 from claims.errors import ClaimsError
 from db.errors import DatabaseError
 from tracker import __version__
-from tracker.cli import catalog, dev, flags, schema, status, sync
+from tracker.cli import catalog, dev, digest, flags, schema, status, sync
 from tracker.cli.context import Context
 from tracker.config import load_settings
 from tracker.errors import TrackerError
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="also report retries and other details"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (schema, catalog, sync, status, flags, dev):
+    for module in (schema, catalog, sync, status, flags, digest, dev):
         module.register(commands)
     return parser
 

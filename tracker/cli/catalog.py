@@ -12,8 +12,9 @@ from claims.load import LoadReport, load_articles
 from claims.parse import parse_files
 from claims.query import claim_record, get_claim, list_claims
 from tracker.cli.context import Context
-from tracker.cli.output import add_format_option, emit, plural, write_fields, write_json
+from tracker.cli.output import add_format_option, emit, write_fields, write_json
 from tracker.evidence import events_for_claims, linked_trials
+from tracker.wording import plural
 
 LIST_FIELDS = (
     "id",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 
 from tracker.cli.context import Context
-from tracker.cli.output import add_format_option, emit, plural
+from tracker.cli.output import add_format_option, emit
 from tracker.flags import acknowledge, list_flags
+from tracker.wording import plural
 
 FIELDS = (
     "id",

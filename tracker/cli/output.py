@@ -13,11 +13,6 @@ FORMATS: tuple[Format, ...] = ("table", "json", "csv")
 MAX_CELL = 60
 
 
-def plural(number: int, one: str, many: str | None = None) -> str:
-    """`plural(1, "flag")` → "1 flag"; `plural(2, "study", "studies")` → "2 studies"."""
-    return f"{number} {one if number == 1 else many or one + 's'}"
-
-
 def _json_default(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()

@@ -6,9 +6,10 @@ import argparse
 from typing import Any, TextIO
 
 from tracker.cli.context import Context
-from tracker.cli.output import add_format_option, emit, plural
+from tracker.cli.output import add_format_option, emit
 from tracker.ctgov.client import CtgovClient
 from tracker.sync import ClaimPlan, ClaimResult, SyncReport, sync
+from tracker.wording import plural
 
 SUMMARY_FIELDS = (
     "claim_id",

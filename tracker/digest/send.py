@@ -1,0 +1,119 @@
+"""Mailing the digest (plain text + HTML) and remembering which weeks were sent.
+
+SMTP runs STARTTLS when the server offers it (port 465: TLS from the start) and logs in
+only if a user is configured. Errors name the server and what failed, never the password.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from db.models import DigestDelivery
+from tracker.config import Settings
+from tracker.errors import ConfigError, DeliveryError
+
+SMTP_TIMEOUT = 30.0
+IMPLICIT_TLS_PORT = 465
+
+
+@dataclass(frozen=True)
+class Mailer:
+    """Where and as whom to send; built from the settings, checked before any work."""
+
+    host: str
+    port: int
+    sender: str
+    recipients: tuple[str, ...]
+    user: str | None = None
+    password: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Mailer:
+        missing = [
+            variable
+            for variable, value in (
+                ("TRACKER_SMTP_HOST", settings.smtp_host),
+                ("TRACKER_SMTP_FROM", settings.smtp_from),
+                ("TRACKER_DIGEST_TO", settings.digest_to),
+            )
+            if not value
+        ]
+        if missing:
+            raise ConfigError(f"--send needs {', '.join(missing)}")
+        if settings.smtp_user and not settings.smtp_password:
+            raise ConfigError("TRACKER_SMTP_USER is set but TRACKER_SMTP_PASSWORD is not")
+        return cls(
+            host=str(settings.smtp_host),
+            port=settings.smtp_port,
+            sender=str(settings.smtp_from),
+            recipients=settings.digest_to,
+            user=settings.smtp_user,
+            password=settings.smtp_password,
+        )
+
+    def __repr__(self) -> str:
+        return f"Mailer({self.host}:{self.port}, from {self.sender})"
+
+    def send(self, message: EmailMessage) -> None:
+        try:
+            with self._connect() as smtp:
+                if self.user:
+                    smtp.login(self.user, self.password or "")
+                smtp.send_message(message, self.sender, list(self.recipients))
+        except smtplib.SMTPAuthenticationError as exc:
+            raise DeliveryError(
+                f"{self.host}:{self.port} refused the login of {self.user!r} ({exc.smtp_code})"
+            ) from None
+        except (smtplib.SMTPException, OSError) as exc:
+            raise DeliveryError(
+                f"cannot send the digest through {self.host}:{self.port}: {exc}"
+            ) from None
+
+    def _connect(self) -> smtplib.SMTP:
+        context = ssl.create_default_context()
+        if self.port == IMPLICIT_TLS_PORT:
+            return smtplib.SMTP_SSL(self.host, self.port, timeout=SMTP_TIMEOUT, context=context)
+        smtp = smtplib.SMTP(self.host, self.port, timeout=SMTP_TIMEOUT)
+        smtp.ehlo()
+        if smtp.has_extn("starttls"):
+            smtp.starttls(context=context)
+            smtp.ehlo()
+        return smtp
+
+
+def compose(document: dict[str, Any], text: str, html: str, mailer: Mailer) -> EmailMessage:
+    """The digest as one message: Markdown as the plain-text part, HTML as the other."""
+    summary = document["summary"]
+    message = EmailMessage()
+    message["Subject"] = (
+        f"Claim–trial digest {document['week']}: {summary['claims_changed']} of"
+        f" {summary['claims_total']} claims changed"
+    )
+    message["From"] = mailer.sender
+    message["To"] = ", ".join(mailer.recipients)
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain=mailer.sender.rpartition("@")[2] or None)
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+def sent_before(session: Session, week: str) -> DigestDelivery | None:
+    return session.get(DigestDelivery, week)
+
+
+def record_sent(session: Session, week: str, recipients: Sequence[str], now: datetime) -> None:
+    delivery = session.get(DigestDelivery, week)
+    if delivery is None:
+        session.add(DigestDelivery(week=week, sent_at=now, recipients=list(recipients)))
+    else:
+        delivery.sent_at, delivery.recipients = now, list(recipients)
