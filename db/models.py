@@ -12,15 +12,20 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Column,
     Date,
+    Float,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
+    Table,
     Text,
+    Unicode,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -282,3 +287,14 @@ class DigestDelivery(Base):
     week: Mapped[str] = mapped_column(String(8), primary_key=True)
     sent_at: Mapped[datetime]
     recipients: Mapped[list[str]]
+
+
+scheduler_jobs = Table(
+    "apscheduler_jobs",
+    Base.metadata,
+    Column("id", Unicode(191), primary_key=True),
+    Column("next_run_time", Float(25), index=True),
+    Column("job_state", LargeBinary, nullable=False),
+)
+"""APScheduler's job store, as its `SQLAlchemyJobStore` defines it, made by our migrations
+so that the scheduler never changes the schema itself."""

@@ -21,7 +21,7 @@ from db.migrate import upgrade
 from tracker.cli import main
 from tracker.ctgov.fake import FakeCtgov
 
-pytest_plugins = ["ctgov_fixtures", "evidence_fixtures", "digest_fixtures"]
+pytest_plugins = ["ctgov_fixtures", "evidence_fixtures", "digest_fixtures", "smtp_fixtures"]
 
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL")
 SKIP_POSTGRES = "set TRACKER_TEST_POSTGRES_URL to run the PostgreSQL tests"

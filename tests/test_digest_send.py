@@ -2,47 +2,19 @@
 
 from __future__ import annotations
 
-import email
-import socket
 import ssl
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from email.message import EmailMessage
-from email.policy import default
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from conftest import Tracker
+from smtp_fixtures import Mailbox, free_port, serve_smtp
 
 PASSWORD = "s3cret-pa55 with spaces"
 SEND = ("digest", "--week", "2026-W48", "--send")
-
-
-@dataclass
-class Mailbox:
-    """What the SMTP server received: messages, envelopes, and how each session went."""
-
-    port: int = 0
-    messages: list[EmailMessage] = field(default_factory=list)
-    recipients: list[list[str]] = field(default_factory=list)
-    sessions: list[dict[str, Any]] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content, policy=default))  # type: ignore[arg-type]
-        self.recipients.append(list(envelope.rcpt_tos))
-        login = session.auth_data.login if session.auth_data else None
-        self.sessions.append({"tls": session.ssl is not None, "login": login})
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _check_login(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
@@ -79,25 +51,6 @@ def certificate(tmp_path: Path) -> tuple[Path, Path]:
     return cert, key
 
 
-def _serve(mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch, **options: Any) -> Controller:
-    port = mailbox.port = _free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port, **options)
-    controller.start()
-    monkeypatch.setenv("TRACKER_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("TRACKER_SMTP_PORT", str(port))
-    monkeypatch.setenv("TRACKER_SMTP_FROM", "tracker@example.org")
-    monkeypatch.setenv("TRACKER_DIGEST_TO", "editors@example.org, checks@example.org")
-    return controller
-
-
-@pytest.fixture
-def plain_smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Mailbox]:
-    mailbox = Mailbox()
-    controller = _serve(mailbox, monkeypatch)
-    yield mailbox
-    controller.stop()
-
-
 @pytest.fixture
 def tls_smtp(monkeypatch: pytest.MonkeyPatch, certificate: tuple[Path, Path]) -> Iterator[Mailbox]:
     """A server offering STARTTLS and requiring a login; the client trusts its certificate."""
@@ -105,7 +58,7 @@ def tls_smtp(monkeypatch: pytest.MonkeyPatch, certificate: tuple[Path, Path]) ->
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     mailbox = Mailbox()
-    controller = _serve(
+    controller = serve_smtp(
         mailbox, monkeypatch, tls_context=context, authenticator=_check_login, auth_required=True
     )
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))
@@ -142,8 +95,10 @@ def test_a_week_already_sent_is_refused_unless_forced(
     assert digest_week(*SEND).status == 0
     again = digest_week(*SEND)
     assert again.status == 1
-    assert again.err.startswith("tracker: error: the digest of 2026-W48 was sent on ")
-    assert again.err.endswith("use --force to send it again\n")
+    wrote, refused = again.err.splitlines()
+    assert wrote == "wrote digests/2026-W48.md"
+    assert refused.startswith("tracker: error: the digest of 2026-W48 was sent on ")
+    assert refused.endswith("use --force to send it again")
     assert len(plain_smtp.messages) == 1
     assert digest_week(*SEND, "--force").status == 0
     assert len(plain_smtp.messages) == 2
@@ -177,7 +132,7 @@ def test_a_refused_login_fails_without_revealing_the_password(
 def test_an_unreachable_server_is_one_clear_line_and_nothing_recorded(
     digest_week: Tracker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    port = _free_port()
+    port = free_port()
     monkeypatch.setenv("TRACKER_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("TRACKER_SMTP_PORT", str(port))
     monkeypatch.setenv("TRACKER_SMTP_FROM", "tracker@example.org")

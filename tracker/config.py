@@ -29,6 +29,11 @@ DEFAULT_RATE_LIMIT = 40.0
 DEFAULT_SMTP_PORT = 587
 """Mail submission; STARTTLS is used when the server offers it, port 465 is TLS from the start."""
 
+DEFAULT_SYNC_CRON = "30 2 * * *"
+"""The nightly sync: every day at 02:30 in TRACKER_TIMEZONE."""
+DEFAULT_DIGEST_CRON = "0 7 * * mon"
+"""The weekly digest: Mondays at 07:00 in TRACKER_TIMEZONE."""
+
 CONFIG_FILE_NAME = "tracker.toml"
 
 
@@ -46,6 +51,8 @@ class Settings:
     smtp_password: str | None = field(default=None, repr=False)
     smtp_from: str | None = None
     digest_to: tuple[str, ...] = ()
+    sync_cron: str = DEFAULT_SYNC_CRON
+    digest_cron: str = DEFAULT_DIGEST_CRON
 
     @property
     def zone(self) -> ZoneInfo:
@@ -53,6 +60,11 @@ class Settings:
         if self.timezone is None:
             return ZoneInfo(tzlocal.get_localzone_name() or "UTC")
         return ZoneInfo(self.timezone)
+
+
+def variable_name(name: str) -> str:
+    """The environment variable of a setting: `rate_limit` → `TRACKER_RATE_LIMIT`."""
+    return _variable(name)
 
 
 def _variable(name: str) -> str:
@@ -126,6 +138,8 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "smtp_password": _secret,
     "smtp_from": _text,
     "digest_to": _addresses,
+    "sync_cron": _text,
+    "digest_cron": _text,
 }
 
 

@@ -6,17 +6,23 @@ exit status the class names (2 for bad input or usage, 1 for failures)::
     TrackerError
     ├── ConfigError            bad environment variable or tracker.toml
     ├── UsageError             unknown claim id, bad flag id, bad option value
-    ├── SyncAlreadyRunning     another sync holds the database's sync lock
-    ├── SyncIncomplete         some claims failed to sync (the others are saved)
+    ├── AlreadyRunning         another process holds the database's lock for this work
+    │   ├── SyncAlreadyRunning      a sync
+    │   └── SchedulerAlreadyRunning a scheduler
     ├── DeliveryError          the digest could not be mailed
+    │   └── AlreadySent        that week's digest was mailed before
     └── ApiError               ClinicalTrials.gov could not answer
         ├── ApiUnavailable     retries exhausted: 5xx, 429/403, timeouts, resets, bad bodies
         └── ApiRequestRejected 4xx the API will never accept (e.g. 400 with its own message)
 
-Errors of the other packages have their own trees (`claims.errors`, `db.errors`).
+Errors of the other packages have their own trees (`claims.errors`, `db.errors`);
+`REPORTABLE` gathers the three roots for whoever reports errors to a person.
 """
 
 from __future__ import annotations
+
+from claims.errors import ClaimsError
+from db.errors import DatabaseError
 
 
 class TrackerError(Exception):
@@ -37,16 +43,24 @@ class UsageError(TrackerError):
     exit_status = 2
 
 
-class SyncAlreadyRunning(TrackerError):
+class AlreadyRunning(TrackerError):
+    """Another process is doing this work against the same database."""
+
+
+class SyncAlreadyRunning(AlreadyRunning):
     """Another sync is running against the same database."""
 
 
-class SyncIncomplete(TrackerError):
-    """At least one claim failed to sync; the claims that succeeded are committed."""
+class SchedulerAlreadyRunning(AlreadyRunning):
+    """Another scheduler is running against the same database."""
 
 
 class DeliveryError(TrackerError):
     """The digest could not be delivered."""
+
+
+class AlreadySent(DeliveryError):
+    """The digest of this week was mailed before (send it again with --force)."""
 
 
 class ApiError(TrackerError):
@@ -63,3 +77,7 @@ class ApiUnavailable(ApiError):
 
 class ApiRequestRejected(ApiError):
     """The API refused the request itself; retrying cannot help."""
+
+
+REPORTABLE: tuple[type[Exception], ...] = (TrackerError, ClaimsError, DatabaseError)
+"""Every error meant for a person: one line on stderr or in a log, never a traceback."""

@@ -10,17 +10,17 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from importlib.metadata import entry_points
 from types import FrameType
 
-from claims.errors import ClaimsError
-from db.errors import DatabaseError
 from tracker import __version__
 from tracker.cli import catalog, dev, digest, flags, schema, status, sync
 from tracker.cli.context import Context
 from tracker.config import load_settings
-from tracker.errors import TrackerError
+from tracker.errors import REPORTABLE
 
-USER_ERRORS = (TrackerError, ClaimsError, DatabaseError)
+COMMAND_PLUGINS = "tracker.commands"
+"""Entry points that add commands: `jobs` adds `schedule` without `tracker` importing it."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in (schema, catalog, sync, status, flags, digest, dev):
         module.register(commands)
+    for plugin in entry_points(group=COMMAND_PLUGINS):
+        plugin.load()(commands)
     return parser
 
 
@@ -56,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         ctx = Context(load_settings())
         return args.run(ctx, args)
-    except USER_ERRORS as exc:
+    except REPORTABLE as exc:
         print(f"tracker: error: {exc}", file=sys.stderr)
         return exc.exit_status
     except KeyboardInterrupt:

@@ -8,10 +8,9 @@ from pathlib import Path
 from tracker.cli.context import Context
 from tracker.cli.output import add_format_option
 from tracker.digest import FORMATS, IsoWeek, build_digest, render
-from tracker.digest.send import Mailer, compose, record_sent, sent_before
-from tracker.errors import DeliveryError, UsageError
-
-DEFAULT_FOLDER = Path("digests")
+from tracker.digest.files import default_path, save
+from tracker.digest.send import Mailer, send_digest
+from tracker.errors import UsageError
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,13 +33,7 @@ def _write(ctx: Context, text: str, out: str | None, default: Path) -> None:
     if out == "-":
         ctx.out.write(text)
         return
-    path = Path(out) if out else default
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    print(f"wrote {path}", file=ctx.err)
+    print(f"wrote {save(text, Path(out) if out else default)}", file=ctx.err)
 
 
 def run_digest(ctx: Context, args: argparse.Namespace) -> int:
@@ -49,17 +42,9 @@ def run_digest(ctx: Context, args: argparse.Namespace) -> int:
     week = IsoWeek.parse(args.week) if args.week else IsoWeek.last_complete(ctx.now().date())
     mailer = Mailer.from_settings(ctx.settings) if args.send else None
     with ctx.transaction() as session:
-        already = sent_before(session, str(week)) if mailer else None
         document = build_digest(session, week, ctx.settings.zone)
-    if already is not None and not args.force:
-        raise DeliveryError(
-            f"the digest of {week} was sent on {already.sent_at:%Y-%m-%d %H:%M} UTC;"
-            " use --force to send it again"
-        )
-    _write(ctx, render(document, args.format), args.out, DEFAULT_FOLDER / f"{week}.{args.format}")
+    _write(ctx, render(document, args.format), args.out, default_path(week, args.format))
     if mailer is not None:
-        mailer.send(compose(document, render(document, "md"), render(document, "html"), mailer))
-        with ctx.transaction() as session:
-            record_sent(session, str(week), mailer.recipients, ctx.now())
+        send_digest(ctx.engine(), document, mailer, ctx.now(), force=args.force)
         print(f"sent the digest of {week} to {', '.join(mailer.recipients)}", file=ctx.err)
     return 0

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
+from db.engine import transaction
 from db.models import DigestDelivery
 from tracker.config import Settings
-from tracker.errors import ConfigError, DeliveryError
+from tracker.digest.render import render
+from tracker.errors import AlreadySent, ConfigError, DeliveryError
 
 SMTP_TIMEOUT = 30.0
 IMPLICIT_TLS_PORT = 465
@@ -107,13 +108,22 @@ def compose(document: dict[str, Any], text: str, html: str, mailer: Mailer) -> E
     return message
 
 
-def sent_before(session: Session, week: str) -> DigestDelivery | None:
-    return session.get(DigestDelivery, week)
-
-
-def record_sent(session: Session, week: str, recipients: Sequence[str], now: datetime) -> None:
-    delivery = session.get(DigestDelivery, week)
-    if delivery is None:
-        session.add(DigestDelivery(week=week, sent_at=now, recipients=list(recipients)))
-    else:
-        delivery.sent_at, delivery.recipients = now, list(recipients)
+def send_digest(
+    engine: Engine, document: dict[str, Any], mailer: Mailer, now: datetime, *, force: bool = False
+) -> None:
+    """Mail a digest once per week: a week already sent needs `force`. Records the sending."""
+    week = document["week"]
+    with transaction(engine) as session:
+        already = session.get(DigestDelivery, week)
+        if already is not None and not force:
+            raise AlreadySent(
+                f"the digest of {week} was sent on {already.sent_at:%Y-%m-%d %H:%M} UTC;"
+                " use --force to send it again"
+            )
+    mailer.send(compose(document, render(document, "md"), render(document, "html"), mailer))
+    with transaction(engine) as session:
+        delivery = session.get(DigestDelivery, week)
+        if delivery is None:
+            session.add(DigestDelivery(week=week, sent_at=now, recipients=list(mailer.recipients)))
+        else:
+            delivery.sent_at, delivery.recipients = now, list(mailer.recipients)

@@ -222,11 +222,16 @@ def sync(
     claim_ids: Sequence[str] | None = None,
     full: bool = False,
     progress: SyncProgress | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> SyncReport:
-    """Sync the active claims (or those named); only one sync runs per database at a time."""
+    """Sync the active claims (or those named); only one sync runs per database at a time.
+
+    `should_stop` is asked before each claim: once it says yes, the run ends as
+    `interrupted` after the claim in hand, whose transaction completes.
+    """
     try:
         with exclusive(engine, LOCK_NAME):
-            return _run(engine, client, clock, claim_ids, full, progress)
+            return _run(engine, client, clock, claim_ids, full, progress, should_stop)
     except LockHeld:
         raise SyncAlreadyRunning(
             f"another sync is running against {describe(engine)}; try again when it has finished"
@@ -240,6 +245,7 @@ def _run(
     claim_ids: Sequence[str] | None,
     full: bool,
     progress: SyncProgress | None,
+    should_stop: Callable[[], bool] | None,
 ) -> SyncReport:
     now = clock()
     claims = _claims(engine, claim_ids)
@@ -249,6 +255,9 @@ def _run(
     report = SyncReport(run_id, RunOutcome.RUNNING, data_timestamp)
     try:
         for index, (claim, state) in enumerate(claims):
+            if should_stop is not None and should_stop():
+                report.outcome = RunOutcome.INTERRUPTED
+                return report
             plan = plan_claim(claim, state, full=full, data_timestamp=data_timestamp)
             if progress is not None:
                 progress.claim_started(plan, index, len(claims))

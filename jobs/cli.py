@@ -1,0 +1,68 @@
+"""`tracker schedule`: the scheduler in the foreground, or `--list` its jobs.
+
+The command is contributed to `tracker` through the `tracker.commands` entry point, so
+that the command line does not import this package (imports point jobs → tracker).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from datetime import datetime
+from types import FrameType
+from typing import Any
+
+from jobs.scheduler import job_specs, paused_scheduler, planned, run
+from tracker.cli.context import Context
+from tracker.cli.output import add_format_option, emit
+
+FIELDS = ("id", "trigger", "next_run_time")
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "schedule", help="run the nightly sync and weekly digest jobs in the foreground"
+    )
+    parser.add_argument("--list", action="store_true", help="print the jobs and their next runs")
+    add_format_option(parser, ("table", "json"))
+    parser.set_defaults(run=run_schedule)
+
+
+def _list(ctx: Context, fmt: str) -> int:
+    specs = job_specs(ctx.settings)
+    with paused_scheduler(ctx.engine(), ctx.settings) as scheduler:
+        rows = planned(scheduler, specs, datetime.now(ctx.settings.zone))
+    emit(rows, fmt, ctx.out, fields=FIELDS)
+    return 0
+
+
+def _announce(ctx: Context, rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        when = row["next_run_time"].isoformat() if row["next_run_time"] else "never"
+        logging.getLogger("jobs").info("%s (%s): next run %s", row["id"], row["trigger"], when)
+    if not ctx.settings.smtp_host:
+        logging.getLogger("jobs").warning(
+            "TRACKER_SMTP_HOST is not set: weekly digests will be written to digests/, not mailed"
+        )
+
+
+def run_schedule(ctx: Context, args: argparse.Namespace) -> int:
+    if args.list:
+        return _list(ctx, args.format)
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, stream=sys.stderr, force=True)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        logging.getLogger("jobs").info("%s received", signal.Signals(signum).name)
+        stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, request_stop)
+    run(ctx.engine(), ctx.settings, stop, on_ready=lambda rows: _announce(ctx, rows))
+    logging.getLogger("jobs").info("scheduler stopped")
+    return 0
