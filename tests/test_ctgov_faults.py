@@ -367,8 +367,17 @@ def test_connection_errors_exhaust_the_budget_with_the_cause_named(
     for _ in range(2):
         add_fault(mocked_api, body=requests.ConnectionError("Name or service not known"))
 
-    with pytest.raises(ApiUnavailable, match="connection failed: Name or service not known"):
+    with pytest.raises(ApiUnavailable, match=r"last: cannot resolve ctgov\.test \(GET /studies"):
         list(make_client(max_attempts=2).iter_pages(ASTHMA))
+
+
+def test_an_unnamed_connection_error_keeps_its_own_words(
+    mocked_api: responses.RequestsMock, make_client: MakeClient
+) -> None:
+    add_fault(mocked_api, body=requests.ConnectionError("the network is on fire"))
+
+    with pytest.raises(ApiUnavailable, match="connection failed: the network is on fire"):
+        list(make_client(max_attempts=1).iter_pages(ASTHMA))
 
 
 def test_backoff_grows_exponentially_with_full_jitter_up_to_the_cap() -> None:

@@ -68,7 +68,7 @@ class ApiError(TrackerError):
 
     def __init__(self, message: str, *, request: str | None = None) -> None:
         super().__init__(f"{message} ({request})" if request else message)
-        self.request = request
+        self.reason, self.request = message, request
 
 
 class ApiUnavailable(ApiError):

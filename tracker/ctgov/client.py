@@ -251,7 +251,7 @@ class CtgovClient:
         except requests.Timeout as exc:
             raise _Retry(f"timed out: {_clip(str(exc))}") from exc
         except requests.ConnectionError as exc:
-            raise _Retry(f"connection failed: {_clip(str(exc))}") from exc
+            raise _Retry(_connection_problem(exc, self.base_url)) from exc
         except _BODY_ERRORS as exc:
             raise _Retry(f"truncated or undecodable body: {_clip(str(exc))}") from exc
         except requests.RequestException as exc:
@@ -330,6 +330,22 @@ def _api_message(response: requests.Response) -> str:
     if not text:
         return response.reason or "no message"
     return _clip(text, 300)
+
+
+_CONNECTION_PROBLEMS = (
+    (("NameResolutionError", "Name or service not known", "name resolution"), "cannot resolve"),
+    (("Connection refused",), "connection refused by"),
+    (("Connection reset", "RemoteDisconnected", "Connection aborted"), "connection dropped by"),
+)
+
+
+def _connection_problem(exc: requests.ConnectionError, base_url: str) -> str:
+    """What went wrong with a connection, in words, rather than urllib3's nested repr."""
+    text, host = str(exc), urlsplit(base_url).netloc
+    for markers, problem in _CONNECTION_PROBLEMS:
+        if any(marker in text for marker in markers):
+            return f"{problem} {host}"
+    return f"connection failed: {_clip(text)}"
 
 
 def _clip(text: str, limit: int = _MAX_SHOWN) -> str:

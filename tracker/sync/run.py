@@ -27,7 +27,7 @@ from db.locks import LockHeld, exclusive
 from db.models import Article, Claim, ClaimSyncState, SyncRun
 from tracker.ctgov.client import CtgovClient
 from tracker.ctgov.query import StudyQuery
-from tracker.errors import ApiError, SyncAlreadyRunning, UsageError
+from tracker.errors import ApiError, ApiUnavailable, SyncAlreadyRunning, UsageError
 from tracker.sync.claim import ClaimPlan, ClaimResult, ClaimSync
 
 log = logging.getLogger(__name__)
@@ -119,12 +119,40 @@ def _claims(
     return [(claim, states.get(claim.id)) for claim in claims]
 
 
-def _data_timestamp(client: CtgovClient) -> str | None:
+def _data_timestamp(client: CtgovClient, breaker: _Breaker) -> str | None:
     try:
         return client.version().data_timestamp
     except ApiError as exc:
+        breaker.failed(exc)
         log.warning("cannot tell whether the registry changed (%s): syncing anyway", exc)
         return None
+
+
+class _Breaker:
+    """Stops trying claims once the API has been unavailable twice in a row.
+
+    Each failed claim costs several spaced, backed-off attempts; when ClinicalTrials.gov is
+    down or unreachable, the remaining claims would only repeat them for nothing.
+    """
+
+    LIMIT = 2
+
+    def __init__(self) -> None:
+        self.in_a_row = 0
+        self.reason = ""
+
+    def failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ApiUnavailable):
+            self.in_a_row, self.reason = self.in_a_row + 1, exc.reason
+        else:
+            self.in_a_row = 0
+
+    def succeeded(self) -> None:
+        self.in_a_row = 0
+
+    @property
+    def open(self) -> bool:
+        return self.in_a_row >= self.LIMIT
 
 
 def _start_run(
@@ -186,9 +214,13 @@ def _sync_claim(
     now: datetime,
     data_timestamp: str | None,
     progress: SyncProgress | None,
+    breaker: _Breaker,
 ) -> ClaimResult:
     if plan.mode == "unchanged":
         return ClaimResult(plan.claim_id, plan.mode)
+    if breaker.open:
+        error = f"not tried: ClinicalTrials.gov is unavailable ({breaker.reason})"
+        return ClaimResult(plan.claim_id, plan.mode, error=error)
     before = client.requests_made
     claim_sync: ClaimSync | None = None
     try:
@@ -200,7 +232,9 @@ def _sync_claim(
                     progress.page_done(plan, claim_sync.result.fetched)
             claim_sync.finish(data_timestamp, _watermark(data_timestamp, now))
         result = claim_sync.result
+        breaker.succeeded()
     except (ApiError, DatabaseError) as exc:
+        breaker.failed(exc)
         result = _failure(plan, claim_sync, str(exc))
     except Exception as exc:
         log.exception("claim %s: unexpected error", plan.claim_id)
@@ -250,7 +284,8 @@ def _run(
     now = clock()
     claims = _claims(engine, claim_ids)
     requests_before = client.requests_made
-    data_timestamp = _data_timestamp(client)
+    breaker = _Breaker()
+    data_timestamp = _data_timestamp(client, breaker)
     run_id = _start_run(engine, now, full, data_timestamp, len(claims))
     report = SyncReport(run_id, RunOutcome.RUNNING, data_timestamp)
     try:
@@ -261,7 +296,9 @@ def _run(
             plan = plan_claim(claim, state, full=full, data_timestamp=data_timestamp)
             if progress is not None:
                 progress.claim_started(plan, index, len(claims))
-            result = _sync_claim(engine, client, plan, run_id, now, data_timestamp, progress)
+            result = _sync_claim(
+                engine, client, plan, run_id, now, data_timestamp, progress, breaker
+            )
             report.results.append(result)
             if progress is not None:
                 progress.claim_done(result)
