@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
-from db.engine import describe, errors_translated
-from db.errors import SchemaMismatch
+from db.engine import errors_translated
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -26,12 +24,6 @@ def head_revision() -> str:
     return head
 
 
-def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at, or None for an empty database."""
-    with errors_translated(engine), engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
-
-
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate the database up to `revision`, in one transaction where the backend allows."""
     with errors_translated(engine), engine.begin() as connection:
@@ -43,27 +35,8 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
         command.downgrade(alembic_config(connection), revision)
 
 
-def ensure_schema(engine: Engine) -> None:
-    """Migrate an empty database; refuse one at another revision than this code's.
-
-    Upgrading a database that already holds data is left to `tracker db upgrade`, so that
-    a team decides when its shared database changes.
-    """
-    current, head = current_revision(engine), head_revision()
-    if current == head:
-        return
-    if current is None:
-        upgrade(engine)
-        return
-    known = {
+def known_revisions() -> set[str]:
+    """Every revision the migrations know, old and new."""
+    return {
         script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()
     }
-    if current in known:
-        raise SchemaMismatch(
-            f"database {describe(engine)} is at schema revision {current}; this tracker needs"
-            f" {head}: run `tracker db upgrade`"
-        )
-    raise SchemaMismatch(
-        f"database {describe(engine)} is at schema revision {current}, unknown to this"
-        " tracker: it was written by a newer version"
-    )

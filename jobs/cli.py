@@ -15,7 +15,6 @@ from datetime import datetime
 from types import FrameType
 from typing import Any
 
-from jobs.scheduler import job_specs, paused_scheduler, planned, run
 from tracker.cli.context import Context
 from tracker.cli.output import add_format_option, emit
 
@@ -33,6 +32,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _list(ctx: Context, fmt: str) -> int:
+    from jobs.scheduler import job_specs, paused_scheduler, planned
+
     specs = job_specs(ctx.settings)
     with paused_scheduler(ctx.engine(), ctx.settings) as scheduler:
         rows = planned(scheduler, specs, datetime.now(ctx.settings.zone))
@@ -63,6 +64,8 @@ def run_schedule(ctx: Context, args: argparse.Namespace) -> int:
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, request_stop)
+    from jobs.scheduler import run
+
     run(ctx.engine(), ctx.settings, stop, on_ready=lambda rows: _announce(ctx, rows))
     logging.getLogger("jobs").info("scheduler stopped")
     return 0

@@ -17,12 +17,14 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from db.engine import connect, transaction
-from db.migrate import ensure_schema
+from db.revision import ensure_schema
 from tracker.config import Settings, load_settings
 from tracker.ctgov.client import CtgovClient
-from tracker.digest import IsoWeek, build_digest, render
+from tracker.digest.build import build_digest
 from tracker.digest.files import default_path, save
+from tracker.digest.render import render
 from tracker.digest.send import Mailer, send_digest
+from tracker.digest.week import IsoWeek
 from tracker.errors import REPORTABLE, AlreadySent
 from tracker.sync import sync
 

@@ -9,8 +9,9 @@ from sqlalchemy import Engine, inspect, text
 
 from db.engine import connect
 from db.errors import SchemaMismatch
-from db.migrate import current_revision, downgrade, ensure_schema, head_revision, upgrade
+from db.migrate import downgrade, head_revision, upgrade
 from db.models import Base
+from db.revision import HEAD, current_revision, ensure_schema
 
 
 def _differences(engine: Engine) -> list[object]:
@@ -58,3 +59,7 @@ def test_ensure_schema_asks_for_an_explicit_upgrade_of_an_older_schema(engine: E
         ensure_schema(engine)
     upgrade(engine)
     ensure_schema(engine)
+
+
+def test_head_constant_names_the_newest_migration() -> None:
+    assert head_revision() == HEAD

@@ -1,6 +1,10 @@
 """The `tracker` command line: parse arguments, call the library, print, map errors to exits.
 
 Exit status: 0 success, 1 a failure the user must see, 2 bad usage or input.
+
+Each command module registers its arguments when imported, and imports the library code
+that only its command needs (Alembic, requests, Jinja2, APScheduler, the drafter) inside
+its `run_*` function: every command would otherwise pay for all of them at start-up.
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from claims.builtin import builtin_files
-from claims.draft import draft_file, render_draft, save_draft
 from claims.load import LoadReport, load_articles
 from claims.parse import parse_files
 from claims.query import claim_record, get_claim, list_claims
@@ -218,9 +217,11 @@ def run_show(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def run_draft(ctx: Context, args: argparse.Namespace) -> int:
+    from claims.draft import draft_file, render_draft, save_draft
+
     draft = draft_file(args.article, article_id=args.article_id, vocabulary_files=args.vocabulary)
     text = render_draft(draft)
-    count = f"{len(draft.claims)} draft claim{'' if len(draft.claims) == 1 else 's'}"
+    count = plural(len(draft.claims), "draft claim")
     if args.out is None:
         ctx.out.write(text)
         print(f"{count} for {draft.article_id}; review before loading", file=ctx.err)

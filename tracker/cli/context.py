@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from db.engine import connect, transaction
-from db.migrate import ensure_schema
+from db.revision import ensure_schema
 from tracker.config import Settings
 
 

@@ -7,9 +7,8 @@ from pathlib import Path
 
 from tracker.cli.context import Context
 from tracker.cli.output import add_format_option
-from tracker.digest import FORMATS, IsoWeek, build_digest, render
-from tracker.digest.files import default_path, save
-from tracker.digest.send import Mailer, send_digest
+from tracker.digest.formats import FORMATS
+from tracker.digest.week import IsoWeek
 from tracker.errors import UsageError
 
 
@@ -30,6 +29,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _write(ctx: Context, text: str, out: str | None, default: Path) -> None:
+    from tracker.digest.files import save
+
     if out == "-":
         ctx.out.write(text)
         return
@@ -37,6 +38,11 @@ def _write(ctx: Context, text: str, out: str | None, default: Path) -> None:
 
 
 def run_digest(ctx: Context, args: argparse.Namespace) -> int:
+    from tracker.digest.build import build_digest
+    from tracker.digest.files import default_path
+    from tracker.digest.render import render
+    from tracker.digest.send import Mailer, send_digest
+
     if args.force and not args.send:
         raise UsageError("--force only makes sense with --send")
     week = IsoWeek.parse(args.week) if args.week else IsoWeek.last_complete(ctx.now().date())

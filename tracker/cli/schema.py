@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from db.engine import describe
-from db.migrate import current_revision, head_revision, upgrade
+from db.revision import current_revision
 from tracker.cli.context import Context
 
 
@@ -18,6 +18,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run_upgrade(ctx: Context, _args: argparse.Namespace) -> int:
+    from db.migrate import head_revision, upgrade
+
     engine = ctx.engine(migrate=False)
     before = current_revision(engine)
     upgrade(engine)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from tracker.cli.context import Context
 from tracker.cli.output import add_format_option, emit
-from tracker.ctgov.client import CtgovClient
-from tracker.sync import ClaimPlan, ClaimResult, SyncReport, sync
 from tracker.wording import plural
+
+if TYPE_CHECKING:
+    from tracker.sync import ClaimPlan, ClaimResult, SyncReport
 
 SUMMARY_FIELDS = (
     "claim_id",
@@ -88,6 +89,9 @@ def _totals(report: SyncReport) -> str:
 
 
 def run_sync(ctx: Context, args: argparse.Namespace) -> int:
+    from tracker.ctgov.client import CtgovClient
+    from tracker.sync import sync
+
     settings = ctx.settings
     progress = None if args.quiet or not ctx.err.isatty() else TerminalProgress(ctx.err)
     with CtgovClient(settings.ctgov_api_url, rate_limit=settings.rate_limit) as client:

@@ -10,16 +10,14 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from db.views import STATUS_GROUPS
 from tracker.digest.build import SECTIONS
+from tracker.digest.formats import Format
 from tracker.wording import plural
-
-Format = Literal["md", "html", "json"]
-FORMATS: tuple[Format, ...] = ("md", "html", "json")
 
 GROUP_COLOURS = {
     "planned": "#9ecae1",
