@@ -1,0 +1,70 @@
+"""The synthetic registry served over HTTP, and the request counts a sync should make.
+
+`RecordingFake` is the tracker's own fake ClinicalTrials.gov with no rate limit; while
+`recording` is on it keeps every `/studies` body it sends, so that the ingest can be
+measured again from the same pages without the network. The expected counts come from
+the fake's search, independently of the sync.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from tracker.ctgov.fake import FakeCtgov
+from tracker.ctgov.fake.server import Answer
+from tracker.ctgov.query import MAX_PAGE_SIZE, StudyQuery
+
+
+def page_key(api_path: str, params: Mapping[str, str]) -> str:
+    """One request, whatever the order of its parameters."""
+    return f"{api_path}?{urlencode(sorted(params.items()))}"
+
+
+class RecordingFake(FakeCtgov):
+    """The fake registry, keeping the `/studies` pages it answers while `recording`."""
+
+    def __init__(self, studies: Iterable[Mapping[str, Any]], *, data_timestamp: str) -> None:
+        super().__init__(studies, data_timestamp=data_timestamp)
+        self.recording = False
+        self.pages: dict[str, bytes] = {}
+        self.walks: list[list[str]] = []
+
+    def answer(self, api_path: str, params: Mapping[str, str], query: str) -> Answer:
+        answer = super().answer(api_path, params, query)
+        if self.recording and api_path == "/studies" and answer[0] == 200:
+            key = page_key(api_path, params)
+            self.pages[key] = answer[1]
+            if "pageToken" not in params:
+                self.walks.append([])
+            self.walks[-1].append(key)
+        return answer
+
+    def count(self, query: StudyQuery) -> int:
+        """How many studies the registry holds for a query, asked without HTTP."""
+        params = {**query.params(page_size=1), "countTotal": "true"}
+        return int(self.corpus.page(params)["totalCount"])
+
+
+def query_of(topic: Mapping[str, Sequence[str]], updated_since: date | None = None) -> StudyQuery:
+    """The query the sync sends for a claim file's topic."""
+    return StudyQuery(
+        conditions=tuple(topic.get("conditions", ())),
+        interventions=tuple(topic.get("interventions", ())),
+        terms=tuple(topic.get("terms", ())),
+        study_types=tuple(topic.get("study_types", ())),
+        updated_since=updated_since,
+    )
+
+
+def fewest_pages(matches: Iterable[int]) -> int:
+    """The issue's minimum: the pages that hold every claim's matches, nothing more."""
+    return sum(math.ceil(count / MAX_PAGE_SIZE) for count in matches)
+
+
+def walk_requests(matches: Iterable[int]) -> int:
+    """Requests a walk per claim needs: its pages, and one even when nothing matches."""
+    return sum(max(1, math.ceil(count / MAX_PAGE_SIZE)) for count in matches)

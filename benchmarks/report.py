@@ -1,0 +1,159 @@
+"""The numbers of one scale on one database, and the Markdown table they make."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+MEMORY_GROWTH_LIMIT_MB = 50.0
+STATUS_LIMIT_S = 0.5
+DIGEST_LIMIT_S = 2.0
+INGEST_RATIO_TARGET = 0.5
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """Every number of one scale on one database."""
+
+    scale: str
+    database: str
+    claims: int
+    studies: int
+    matches: int
+    fewest_pages: int
+    full_requests: int
+    full_expected: int
+    full_sync_seconds: float
+    unchanged_requests: int
+    changed_studies: int
+    changed_requests: int
+    changed_expected: int
+    ingest_studies: int
+    ingest_per_second: float
+    baseline_per_second: float
+    peak_rss_mb: float
+    status_seconds: float
+    digest_seconds: float
+
+    @property
+    def ingest_ratio(self) -> float:
+        return self.ingest_per_second / self.baseline_per_second
+
+    @property
+    def column(self) -> str:
+        kind = "PostgreSQL" if self.database == "postgres" else "SQLite"
+        return f"{kind}, {self.claims:,} claims / {self.studies:,} studies"
+
+
+Row = tuple[str, str, Callable[[Measurement], str]]
+
+ROWS: tuple[Row, ...] = (
+    ("Studies matched, summed over claims", "", lambda m: f"{m.matches:,}"),
+    ("First full sync: minimum requests, Σ ⌈matches / 1000⌉", "", lambda m: f"{m.fewest_pages:,}"),
+    (
+        "First full sync: requests made",
+        "minimum + 1 (`/version`)",
+        lambda m: f"{m.full_requests:,}",
+    ),
+    ("Nightly sync, nothing changed: requests", "1", lambda m: f"{m.unchanged_requests}"),
+    (
+        "Nightly sync, 1 % of studies changed: requests (target)",
+        "≤ 1 per claim + pages + 1",
+        lambda m: f"{m.changed_requests:,} ({m.changed_expected:,})",
+    ),
+    ("Ingest: studies through the sync", "", lambda m: f"{m.ingest_studies:,}"),
+    (
+        "Ingest throughput: sync / raw baseline, studies/s",
+        "",
+        lambda m: f"{m.ingest_per_second:,.0f} / {m.baseline_per_second:,.0f}",
+    ),
+    (
+        "Ingest ratio (sync ÷ baseline)",
+        f"≥ {INGEST_RATIO_TARGET} on SQLite",
+        lambda m: f"**{m.ingest_ratio:.2f}**",
+    ),
+    ("Peak resident memory of the full sync, MB", "flat", lambda m: f"{m.peak_rss_mb:.0f}"),
+    (
+        "`tracker status`, all claims, s",
+        f"< {STATUS_LIMIT_S} at 1,000 claims",
+        lambda m: f"{m.status_seconds:.2f}",
+    ),
+    (
+        "`tracker digest`, s",
+        f"< {DIGEST_LIMIT_S:.0f} at 1,000 claims",
+        lambda m: f"{m.digest_seconds:.2f}",
+    ),
+    (
+        "First full sync through the fake registry, wall s",
+        "",
+        lambda m: f"{m.full_sync_seconds:.1f}",
+    ),
+)
+
+
+def memory_growth(results: Sequence[Measurement]) -> dict[str, float]:
+    """Per database, the peak memory of the largest scale less that of the smallest."""
+    growth: dict[str, float] = {}
+    for database in dict.fromkeys(m.database for m in results):
+        runs = sorted((m for m in results if m.database == database), key=lambda m: m.studies)
+        if len(runs) > 1:
+            growth[database] = runs[-1].peak_rss_mb - runs[0].peak_rss_mb
+    return growth
+
+
+def table(results: Sequence[Measurement]) -> str:
+    header = ["", "target", *(m.column for m in results)]
+    lines = [_line(header), _line(["---"] * len(header))]
+    lines += [_line([name, target, *(cell(m) for m in results)]) for name, target, cell in ROWS]
+    return "\n".join(lines)
+
+
+def _line(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def markdown(
+    results: Sequence[Measurement], machine: dict[str, Any], before: Sequence[Measurement] = ()
+) -> str:
+    """RESULTS.md: how the numbers were taken, the table, memory growth, before/after."""
+    parts = [
+        "# Benchmark results",
+        "",
+        "Written by `python -m benchmarks.run` (see `benchmarks/__init__.py` and README).",
+        f"Measured on {machine['date']}: Python {machine['python']}, SQLite "
+        f"{machine['sqlite']}, {machine['cpus']} CPUs. Seconds are of this one run on a "
+        "shared machine; compare ratios and counts, not absolute times.",
+        "",
+        table(results),
+        "",
+    ]
+    growth = memory_growth(results)
+    for database, grown in growth.items():
+        verdict = "within" if grown <= MEMORY_GROWTH_LIMIT_MB else "OVER"
+        parts.append(
+            f"- Peak memory growth from the smallest to the largest scale on {database}: "
+            f"{grown:+.0f} MB ({verdict} the {MEMORY_GROWTH_LIMIT_MB:.0f} MB target)."
+        )
+    if before:
+        parts += ["", "## Before and after", "", _before_after(before, results)]
+    return "\n".join(parts) + "\n"
+
+
+def _before_after(before: Sequence[Measurement], after: Sequence[Measurement]) -> str:
+    earlier = {(m.scale, m.database): m for m in before}
+    header = ["", "before", "after"]
+    lines = [_line(["scale / database", "measure", *header[1:]]), _line(["---"] * 4)]
+    for now in after:
+        then = earlier.get((now.scale, now.database))
+        if then is None:
+            continue
+        for name, value in (
+            ("ingest ratio", lambda m: f"{m.ingest_ratio:.2f}"),
+            ("full sync requests", lambda m: f"{m.full_requests:,}"),
+            ("peak memory, MB", lambda m: f"{m.peak_rss_mb:.0f}"),
+            ("`tracker status`, s", lambda m: f"{m.status_seconds:.2f}"),
+            ("`tracker digest`, s", lambda m: f"{m.digest_seconds:.2f}"),
+        ):
+            lines.append(_line([now.column, name, value(then), value(now)]))
+    return "\n".join(lines)

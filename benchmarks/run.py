@@ -1,0 +1,171 @@
+"""`python -m benchmarks.run`: measure every scale on every database, write the table.
+
+For each scale and database: load the claims, run a first full sync through the fake
+registry, a nightly sync with nothing changed, and one after 1 % of the studies changed
+(all with the `tracker` command, as a user would); time `tracker status` and `tracker
+digest` on the result; then measure ingest throughput against the raw baseline from the
+first sync's recorded pages. Results go to `benchmarks/RESULTS.md` (and `--json`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sqlite3
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from benchmarks import report
+from benchmarks.corpus import CHANGED_DATA_TIMESTAMP, DATA_TIMESTAMP, SCALES, Registry, generate
+from benchmarks.corpus import changed_studies as changed_versions
+from benchmarks.databases import Databases, PostgresServer, SqliteFiles
+from benchmarks.ingest import baseline_throughput, sync_throughput
+from benchmarks.measure import median_seconds, tracker
+from benchmarks.registry import RecordingFake, fewest_pages, query_of, walk_requests
+from benchmarks.report import Measurement
+from tracker.ctgov.fake.corpus import API_VERSION
+from tracker.sync.run import OVERLAP
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def _environment(database_url: str, api_url: str) -> dict[str, str]:
+    kept = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("TRACKER_") and name != "CTGOV_API_URL"
+    }
+    return {
+        **kept,
+        "TRACKER_DATABASE_URL": database_url,
+        "CTGOV_API_URL": api_url,
+        "TRACKER_RATE_LIMIT": "0",
+        "TRACKER_TIMEZONE": "UTC",
+    }
+
+
+def measure(registry: Registry, databases: Databases, work: Path) -> Measurement:
+    """Every number of one scale on one database."""
+    claims_file = work / "claims.yaml"
+    claims_file.write_text(yaml.safe_dump(registry.claim_file(), sort_keys=False))
+    topics = [claim["topic"] for claim in registry.claims]
+    fake = RecordingFake(registry.studies, data_timestamp=DATA_TIMESTAMP)
+    with fake, databases.fresh(f"sync-{registry.scale.name}") as url:
+        matches = [fake.count(query_of(topic)) for topic in topics]
+        since = date.fromisoformat(DATA_TIMESTAMP[:10]) - OVERLAP
+        env = _environment(url, fake.url)
+        tracker(["claims", "load", str(claims_file)], env, work)
+
+        fake.recording, before = True, len(fake.requests)
+        first = tracker(["sync", "--quiet"], env, work)
+        fake.recording, full_requests = False, len(fake.requests) - before
+
+        before = len(fake.requests)
+        tracker(["sync", "--quiet"], env, work)
+        unchanged_requests = len(fake.requests) - before
+
+        changed = changed_versions(registry)
+        for raw in changed:
+            fake.put_study(raw)
+        fake.set_data_timestamp(CHANGED_DATA_TIMESTAMP)
+        window = [fake.count(query_of(topic, since)) for topic in topics]
+        before = len(fake.requests)
+        tracker(["sync", "--quiet"], env, work)
+        changed_requests = len(fake.requests) - before
+
+        week = datetime.now(UTC).strftime("%G-W%V")
+        status_seconds = median_seconds(["status"], env, work)
+        digest_seconds = median_seconds(["digest", "--week", week, "--out", "-"], env, work)
+
+    version = {"apiVersion": API_VERSION, "dataTimestamp": DATA_TIMESTAMP}
+    with databases.fresh(f"ingest-{registry.scale.name}") as ingest_url:
+        tracker(["claims", "load", str(claims_file)], _environment(ingest_url, "http://x"), work)
+        ingest = sync_throughput(ingest_url, fake.pages, version)
+        baseline = baseline_throughput(ingest_url, fake.pages, fake.walks)
+
+    return Measurement(
+        scale=registry.scale.name,
+        database=databases.name,
+        claims=len(registry.claims),
+        studies=len(registry.studies),
+        matches=sum(matches),
+        fewest_pages=fewest_pages(matches),
+        full_requests=full_requests,
+        full_expected=1 + walk_requests(matches),
+        full_sync_seconds=first.seconds,
+        unchanged_requests=unchanged_requests,
+        changed_studies=len(changed),
+        changed_requests=changed_requests,
+        changed_expected=1 + walk_requests(window),
+        ingest_studies=ingest.studies,
+        ingest_per_second=ingest.per_second,
+        baseline_per_second=baseline.per_second,
+        peak_rss_mb=first.peak_rss_mb,
+        status_seconds=status_seconds,
+        digest_seconds=digest_seconds,
+    )
+
+
+def _databases(names: Sequence[str], postgres_url: str, work: Path) -> list[Databases]:
+    kinds = {"sqlite": SqliteFiles(work), "postgres": PostgresServer(postgres_url)}
+    return [kinds[name] for name in names]
+
+
+def _machine(postgres_url: str | None) -> dict[str, Any]:
+    return {
+        "date": date.today().isoformat(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "cpus": os.cpu_count(),
+        "postgres": postgres_url is not None,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser.add_argument("--scales", nargs="+", choices=SCALES, default=["small", "large"])
+    parser.add_argument("--databases", nargs="+", choices=("sqlite", "postgres"))
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="PostgreSQL server to create benchmark databases on "
+        "(default: postgresql+psycopg://postgres@127.0.0.1:5432/postgres)",
+        default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS, help="Markdown table to write")
+    parser.add_argument("--json", type=Path, help="also write the numbers as JSON")
+    parser.add_argument("--before", type=Path, help="JSON of an earlier run, shown alongside")
+    args = parser.parse_args(argv)
+    names = args.databases or ["sqlite", "postgres"]
+    results: list[Measurement] = []
+    with tempfile.TemporaryDirectory(prefix="tracker-benchmark-") as folder:
+        work = Path(folder)
+        for scale in args.scales:
+            registry = generate(SCALES[scale])
+            for databases in _databases(names, args.postgres, work):
+                print(f"measuring {scale} on {databases.name} ...", file=sys.stderr, flush=True)
+                results.append(measure(registry, databases, work))
+    before = _read(args.before) if args.before else []
+    machine = _machine(args.postgres if "postgres" in names else None)
+    args.out.write_text(report.markdown(results, machine, before))
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n")
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def _read(path: Path) -> list[Measurement]:
+    return [Measurement(**item) for item in json.loads(path.read_text())]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
