@@ -149,6 +149,19 @@ def test_empty_page_after_an_exactly_full_page_ends_the_walk(
     assert ids_of(pages) == [[nct(1), nct(2)]]
 
 
+def test_walk_stops_at_the_total_count_without_asking_for_the_empty_page(
+    mocked_api: responses.RequestsMock, make_client: MakeClient
+) -> None:
+    add_page(mocked_api, [1, 2], next_token="t1", total=4)
+    add_page(mocked_api, [3, 4], next_token="t2", token_in="t1")
+    client = make_client()
+
+    pages = list(client.iter_pages(ASTHMA))
+
+    assert ids_of(pages) == [[nct(1), nct(2)], [nct(3), nct(4)]]
+    assert client.requests_made == 2
+
+
 def test_empty_page_that_still_offers_a_token_ends_the_walk(
     mocked_api: responses.RequestsMock, make_client: MakeClient
 ) -> None:

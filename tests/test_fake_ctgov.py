@@ -56,7 +56,7 @@ def test_walk_returns_every_matching_study_exactly_once(
     assert [path for path, _ in liver_fake.requests] == ["/studies"] * 5
 
 
-def test_exactly_full_last_page_is_followed_by_one_empty_page(
+def test_walk_ending_on_a_full_page_stops_at_the_total_count(
     liver_fake: FakeCtgov, make_client: MakeClient
 ) -> None:
     client = make_client(liver_fake.url, page_size=3)
@@ -64,8 +64,8 @@ def test_exactly_full_last_page_is_followed_by_one_empty_page(
     pages = list(client.iter_pages(LIVER))
 
     assert [len(page) for page in pages] == [3, 3, 3]
-    assert client.requests_made == 4
-    assert "pageToken" in liver_fake.requests[-1][1]
+    assert client.requests_made == 3
+    assert "nextPageToken" in liver_fake.corpus.page(liver_fake.requests[-1][1])
 
 
 @pytest.mark.parametrize(

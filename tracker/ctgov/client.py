@@ -151,12 +151,19 @@ class CtgovClient:
             yield from page
 
     def iter_pages(self, query: StudyQuery) -> Iterator[list[StudyRecord]]:
-        """The studies matching `query`, one list per API page (empty pages are skipped)."""
+        """The studies matching `query`, one list per API page (empty pages are skipped).
+
+        The walk ends when a page has no next token, or once it has received as many
+        studies as the first page's `totalCount`: the service sends a token after every
+        full page, so a walk that ends on a full page would otherwise cost a request for
+        an empty one.
+        """
         first = query.params(page_size=self._page_size)
         seen: set[str] = set()
         restarts = 0
         token: str | None = None
-        page = 1
+        page, received = 1, 0
+        total: int | None = None
         while True:
             params = first if token is None else {**first, "pageToken": token}
             try:
@@ -165,13 +172,15 @@ class CtgovClient:
                 restarts = self._restart_walk(restarts, exc, describe("/studies", first))
                 token, page = None, 1
                 continue
-            if token is None and isinstance(body.get("totalCount"), int):
-                self.stats.total_count = body["totalCount"]
+            if token is None:
+                total, received = _total_count(body), 0
+                self.stats.total_count = total
+            received += len(body["studies"])
             fresh = self._fresh_records(body["studies"], seen)
             if fresh:
                 yield fresh
             token = _next_token(body, token)
-            if token is None:
+            if token is None or (total is not None and received >= total):
                 return
             page += 1
 
@@ -309,6 +318,11 @@ def describe(path: str, params: Mapping[str, str], note: str | None = None) -> s
     if note:
         parts.append(note)
     return f"GET {path}" + (f" [{'; '.join(parts)}]" if parts else "")
+
+
+def _total_count(body: Mapping[str, Any]) -> int | None:
+    total = body.get("totalCount")
+    return total if isinstance(total, int) and not isinstance(total, bool) else None
 
 
 def _is_page(body: Any) -> bool:
