@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -33,26 +34,7 @@ class PartialDate:
     @classmethod
     def parse(cls, text: str | None) -> PartialDate | None:
         """`"2020"`, `"2020-05"` or `"2020-05-17"` → a PartialDate; anything else → None."""
-        if not isinstance(text, str):
-            return None
-        match = _PARTIAL_DATE.match(text.strip())
-        if match is None:
-            return None
-        year, month, day = match.groups()
-        try:
-            if day is not None:
-                exact = date(int(year), int(month), int(day))
-                return cls(match.group(0), exact, exact)
-            if month is not None:
-                last = calendar.monthrange(int(year), int(month))[1]
-                return cls(
-                    match.group(0),
-                    date(int(year), int(month), 1),
-                    date(int(year), int(month), last),
-                )
-            return cls(match.group(0), date(int(year), 1, 1), date(int(year), 12, 31))
-        except ValueError:
-            return None
+        return _parse_partial_date(text.strip()) if isinstance(text, str) else None
 
     @property
     def precision(self) -> Precision:
@@ -68,6 +50,27 @@ class PartialDate:
 
     def __str__(self) -> str:
         return self.text
+
+
+@lru_cache(maxsize=8192)
+def _parse_partial_date(text: str) -> PartialDate | None:
+    """Parsing, cached: a sync meets the same few thousand dates again and again."""
+    match = _PARTIAL_DATE.match(text)
+    if match is None:
+        return None
+    year, month, day = match.groups()
+    try:
+        if day is not None:
+            exact = date(int(year), int(month), int(day))
+            return PartialDate(text, exact, exact)
+        if month is not None:
+            last = calendar.monthrange(int(year), int(month))[1]
+            return PartialDate(
+                text, date(int(year), int(month), 1), date(int(year), int(month), last)
+            )
+        return PartialDate(text, date(int(year), 1, 1), date(int(year), 12, 31))
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)

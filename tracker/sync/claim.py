@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from claims.spec import Topic
 from db.enums import ClaimStatus, EventKind
 from db.models import Claim, ClaimStudy, ClaimSyncState, Flag, Study, StudyEvent
 from tracker.ctgov.records import PartialDate, StudyRecord
-from tracker.sync.matching import matched_on
+from tracker.sync.matching import TopicMatcher
 from tracker.sync.rules import StudyFacts, Transition, due_flags
 from tracker.sync.studies import COMPARED, changes, study_row
 
@@ -78,6 +78,7 @@ class ClaimSync:
         self.session, self.plan, self.run_id, self.now = session, plan, run_id, now
         self.result = ClaimResult(plan.claim_id, plan.mode)
         self.seen: set[str] = set()
+        self.matcher = TopicMatcher(plan.topic)
 
     def apply(self, records: Sequence[StudyRecord]) -> None:
         """Store, link, record and flag one page of fetched studies."""
@@ -120,7 +121,7 @@ class ClaimSync:
         new = [page.rows[i] for i in page.rows if i not in page.stored]
         if new:
             stamps = {"first_seen_at": self.now, "updated_at": self.now}
-            self.session.execute(insert(Study), [{**row, **stamps} for row in new])
+            self.session.execute(Study.__table__.insert(), [{**row, **stamps} for row in new])
         changed = page.changed
         if not changed:
             return
@@ -150,7 +151,7 @@ class ClaimSync:
         }
         new, updates, events = [], [], []
         for nct_id, record in page.records.items():
-            why = matched_on(self.plan.topic, record)
+            why = self.matcher.matched_on(record)
             link = existing.get(nct_id)
             detail = {"topic_version": version, "matched_on": why}
             if link is None:
@@ -179,7 +180,7 @@ class ClaimSync:
                 if not link.is_matching:
                     events.append(self._event(nct_id, EventKind.REMATCHED, detail, claim=True))
         if new:
-            self.session.execute(insert(ClaimStudy), new)
+            self.session.execute(ClaimStudy.__table__.insert(), new)
         if updates:
             self.session.execute(update(ClaimStudy), updates)
         self._insert_events(events)
@@ -251,7 +252,7 @@ class ClaimSync:
                         }
                     )
         if new:
-            self.session.execute(insert(Flag), new)
+            self.session.execute(Flag.__table__.insert(), new)
         self.result.flags_created += len(new)
 
     def _mark_unmatched(self) -> None:
@@ -301,5 +302,5 @@ class ClaimSync:
 
     def _insert_events(self, events: list[dict[str, Any]]) -> None:
         if events:
-            self.session.execute(insert(StudyEvent), events)
+            self.session.execute(StudyEvent.__table__.insert(), events)
             self.result.events_created += len(events)

@@ -10,38 +10,58 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from claims.spec import Topic
 from tracker.ctgov.records import StudyRecord
 
 _WORD = re.compile(r"[^\W_]+")
+_PLURAL_S = re.compile(r"(?<=[^\W_]{3})s(?![^\W_])")
+"""The "s" ending a word of four letters or more."""
 
 
-def _singular(token: str) -> str:
-    return token[:-1] if len(token) > 3 and token.endswith("s") else token
-
-
+@lru_cache(maxsize=16384)
 def _words(text: str) -> str:
-    return " ".join(_singular(token.casefold()) for token in _WORD.findall(text))
+    """A text as its comparable words: case-folded, plural "s" dropped, one space apart.
+
+    Cached: condition, keyword and intervention names recur from study to study.
+    """
+    return " ".join(_WORD.findall(_PLURAL_S.sub("", text.casefold())))
 
 
 def _haystack(texts: Iterable[str | None]) -> str:
     return "".join(f" {_words(text)} " for text in texts if text)
 
 
-def _found(phrases: Iterable[str], haystack: str) -> list[str]:
-    return [phrase for phrase in phrases if f" {_words(phrase)} " in haystack]
+class TopicMatcher:
+    """A topic's phrases, normalized once, to test study after study against."""
+
+    def __init__(self, topic: Topic) -> None:
+        self._phrases = {
+            kind: [(phrase, f" {_words(phrase)} ") for phrase in getattr(topic, kind)]
+            for kind in ("conditions", "interventions", "terms")
+        }
+
+    def matched_on(self, study: StudyRecord) -> dict[str, Any]:
+        """The topic's conditions, interventions and terms found in the study, by kind."""
+        titles = _haystack([study.brief_title, study.official_title, study.acronym])
+        condition_text = intervention_text = ""
+        if self._phrases["conditions"] or self._phrases["terms"]:
+            condition_text = _haystack([*study.conditions, *study.keywords]) + titles
+        if self._phrases["interventions"] or self._phrases["terms"]:
+            names = [name for i in study.interventions for name in (i.name, *i.other_names)]
+            intervention_text = _haystack(names) + titles
+        return {
+            "conditions": self._found("conditions", condition_text),
+            "interventions": self._found("interventions", intervention_text),
+            "terms": self._found("terms", condition_text + intervention_text),
+        }
+
+    def _found(self, kind: str, haystack: str) -> list[str]:
+        return [phrase for phrase, needle in self._phrases[kind] if needle in haystack]
 
 
 def matched_on(topic: Topic, study: StudyRecord) -> dict[str, Any]:
-    """The topic's conditions, interventions and terms found in the study, by kind."""
-    titles = [study.brief_title, study.official_title, study.acronym]
-    condition_text = _haystack([*study.conditions, *study.keywords, *titles])
-    intervention_names = [name for i in study.interventions for name in (i.name, *i.other_names)]
-    intervention_text = _haystack([*intervention_names, *titles])
-    return {
-        "conditions": _found(topic.conditions, condition_text),
-        "interventions": _found(topic.interventions, intervention_text),
-        "terms": _found(topic.terms, condition_text + intervention_text),
-    }
+    """The topic's phrases found in one study (see `TopicMatcher` to test many)."""
+    return TopicMatcher(topic).matched_on(study)
