@@ -1,7 +1,7 @@
-"""Where the evidence for a claim stands: status, linked trials, history.
+"""The evidence behind a claim: its linked trials and their history.
 
-The status is read from the `claim_evidence_status` view, so the command line, its CSV
-and users' own SQL give the same numbers by construction.
+Its status, counted over these trials, is read from the `claim_evidence_status` view
+(`tracker.status`), so the command line, its CSV and users' own SQL agree by construction.
 """
 
 from __future__ import annotations
@@ -13,38 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from claims.query import get_claim
-from db.enums import ClaimStatus
-from db.models import Claim, ClaimStudy, Study, StudyEvent
-from db.views import FLAG_COLUMNS, STATUS_GROUPS, claim_evidence_status
-
-
-def status_rows(session: Session, claim_id: str | None = None) -> list[dict[str, Any]]:
-    """The view's rows: every active claim, or the one named (active or retired)."""
-    view = claim_evidence_status
-    query = select(view).join(Claim, Claim.id == view.c.claim_id)
-    if claim_id is not None:
-        get_claim(session, claim_id)
-        query = query.where(view.c.claim_id == claim_id)
-    else:
-        query = query.where(view.c.claim_status == ClaimStatus.ACTIVE)
-    rows = session.execute(query.order_by(Claim.article_id, Claim.position, Claim.id))
-    return [dict(row._mapping) for row in rows]
-
-
-def nested(row: dict[str, Any]) -> dict[str, Any]:
-    """A view row in the JSON shape: status groups and open flags as objects."""
-    return {
-        "claim_id": row["claim_id"],
-        "article_id": row["article_id"],
-        "trials_total": row["trials_total"],
-        "by_status_group": {group: row[group] for group in STATUS_GROUPS},
-        "with_results": row["with_results"],
-        "highest_phase": row["highest_phase"],
-        "evidence_level": row["evidence_level"],
-        "open_flags": {kind: row[column] for kind, column in FLAG_COLUMNS.items()},
-        "last_change": row["last_change"],
-    }
+from db.models import ClaimStudy, Study, StudyEvent
 
 
 def linked_trials(session: Session, claim_id: str) -> list[dict[str, Any]]:

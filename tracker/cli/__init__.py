@@ -14,10 +14,10 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
-from importlib.metadata import entry_points
 from types import FrameType
+from typing import Any
 
-from tracker import __version__
+import tracker
 from tracker.cli import catalog, dev, digest, flags, schema, status, sync
 from tracker.cli.context import Context
 from tracker.config import load_settings
@@ -27,20 +27,42 @@ COMMAND_PLUGINS = "tracker.commands"
 """Entry points that add commands: `jobs` adds `schedule` without `tracker` importing it."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Version(argparse.Action):
+    """`--version`, looking the version up only when asked."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        parser.exit(message=f"{parser.prog} {tracker.__version__}\n")
+
+
+def _needs_plugins(argv: Sequence[str], built_in: Sequence[str]) -> bool:
+    """Whether the command line may name a plugin command (or asks for help on them all):
+    finding plugins reads every installed package's metadata, which built-in commands
+    need not wait for."""
+    command = next((arg for arg in argv if not arg.startswith("-")), None)
+    return command is None or command not in built_in
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for `argv` (default: every command, plugins included)."""
     parser = argparse.ArgumentParser(
         prog="tracker",
         description="Keep article claims tied to the ClinicalTrials.gov studies that bear on them.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_Version)
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="also report retries and other details"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in (schema, catalog, sync, status, flags, digest, dev):
         module.register(commands)
-    for plugin in entry_points(group=COMMAND_PLUGINS):
-        plugin.load()(commands)
+    if argv is None or _needs_plugins(argv, list(commands.choices)):
+        from importlib.metadata import entry_points
+
+        for plugin in entry_points(group=COMMAND_PLUGINS):
+            plugin.load()(commands)
     return parser
 
 
@@ -50,7 +72,8 @@ def _terminated(_signum: int, _frame: FrameType | None) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="tracker: %(levelname)s: %(message)s",

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from claims.builtin import builtin_files
-from claims.load import LoadReport, load_articles
-from claims.parse import parse_files
-from claims.query import claim_record, get_claim, list_claims
 from tracker.cli.context import Context
 from tracker.cli.output import add_format_option, emit, write_fields, write_json
-from tracker.evidence import events_for_claims, linked_trials
 from tracker.wording import plural
+
+if TYPE_CHECKING:
+    from claims.load import LoadReport
 
 LIST_FIELDS = (
     "id",
@@ -117,6 +115,10 @@ def _print_report(ctx: Context, report: LoadReport) -> None:
 
 
 def run_load(ctx: Context, args: argparse.Namespace) -> int:
+    from claims.builtin import builtin_files
+    from claims.load import load_articles
+    from claims.parse import parse_files
+
     files = [(path, str(path)) for path in args.paths] if args.paths else builtin_files()
     articles = parse_files(files)
     with ctx.transaction() as session:
@@ -126,6 +128,8 @@ def run_load(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def run_list(ctx: Context, args: argparse.Namespace) -> int:
+    from claims.query import claim_record, list_claims
+
     with ctx.transaction() as session:
         records = [claim_record(claim) for claim in list_claims(session)]
     emit(records, args.format, ctx.out, fields=LIST_FIELDS, table=LIST_TABLE)
@@ -191,6 +195,9 @@ def _show_table(ctx: Context, record: dict[str, Any], history: bool) -> None:
 
 
 def run_show(ctx: Context, args: argparse.Namespace) -> int:
+    from claims.query import claim_record, get_claim
+    from tracker.evidence import events_for_claims, linked_trials
+
     with ctx.transaction() as session:
         claim = get_claim(session, args.claim_id)
         record = claim_record(claim)

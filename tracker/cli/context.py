@@ -7,14 +7,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine
 
-from db.engine import connect, transaction
+from db.engine import connect, errors_translated, transaction
 from db.revision import ensure_schema
 from tracker.config import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass
@@ -36,6 +38,13 @@ class Context:
     def transaction(self) -> Iterator[Session]:
         with transaction(self.engine()) as session:
             yield session
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A Core connection in a transaction, for commands that need no ORM models."""
+        engine = self.engine()
+        with errors_translated(engine), engine.begin() as connection:
+            yield connection
 
     def now(self) -> datetime:
         """The current time in the configured zone; the only clock commands read."""

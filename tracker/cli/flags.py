@@ -6,7 +6,6 @@ import argparse
 
 from tracker.cli.context import Context
 from tracker.cli.output import add_format_option, emit
-from tracker.flags import acknowledge, list_flags
 from tracker.wording import plural
 
 FIELDS = (
@@ -49,6 +48,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run_list(ctx: Context, args: argparse.Namespace) -> int:
+    from tracker.flags import list_flags
+
     with ctx.transaction() as session:
         flags = list_flags(session, claim_id=args.claim, include_acknowledged=args.all)
     table = TABLE_FIELDS + (("acknowledged_at",) if args.all else ())
@@ -57,6 +58,8 @@ def run_list(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def run_ack(ctx: Context, args: argparse.Namespace) -> int:
+    from tracker.flags import acknowledge
+
     with ctx.transaction() as session:
         result = acknowledge(
             session,

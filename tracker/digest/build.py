@@ -24,7 +24,8 @@ from claims.query import list_claims
 from db.enums import ClaimStatus, EventKind, FlagKind
 from db.models import Flag, Study, StudyEvent
 from tracker.digest.week import IsoWeek
-from tracker.evidence import events_for_claims, nested, status_rows
+from tracker.evidence import events_for_claims
+from tracker.status import nested, status_rows
 
 STUDY_URL = "https://clinicaltrials.gov/study/{nct_id}"
 
@@ -154,7 +155,7 @@ def build_digest(session: Session, week: IsoWeek, zone: ZoneInfo) -> dict[str, A
     events = events_for_claims(session, claim_ids, start, end)
     nct_ids = {flag.nct_id for flag in flags} | {event["nct_id"] for event in events}
     studies = {s.nct_id: s for s in session.scalars(select(Study).where(Study.nct_id.in_(nct_ids)))}
-    statuses = {row["claim_id"]: nested(row) for row in status_rows(session)}
+    statuses = {row["claim_id"]: nested(row) for row in status_rows(session.connection())}
     flags_by_claim: dict[str, list[Flag]] = defaultdict(list)
     for flag in flags:
         flags_by_claim[flag.claim_id].append(flag)
