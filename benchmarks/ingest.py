@@ -1,7 +1,8 @@
 """Ingest throughput: the real sync against replayed pages, and a raw baseline.
 
-Both read the same recorded `/studies` bodies, in the same order, into the same kind of
-database, with one transaction per claim. The sync parses, stores, links, detects changes
+Both read the same recorded `/studies` bodies, in the same order, into the same database,
+with one transaction per claim, in a process of their own (`python -m benchmarks.ingest`)
+that holds nothing else. The sync parses, stores, links, detects changes
 and raises flags; the baseline only `json.loads` each page and bulk-inserts its studies
 as rows. Neither touches the network, so their ratio is the cost of the tracker's logic.
 """
@@ -9,10 +10,13 @@ as rows. Neither touches the network, so their ratio is the cost of the tracker'
 from __future__ import annotations
 
 import json
+import pickle
+import sys
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -121,3 +125,36 @@ def _insert_walk(engine: Engine, bodies: Sequence[bytes]) -> int:
                 connection.execute(raw_studies.insert(), rows)
                 inserted += len(rows)
     return inserted
+
+
+@dataclass(frozen=True)
+class Recording:
+    """What the first full sync received: each page by request, in walks, and `/version`."""
+
+    pages: dict[str, bytes]
+    walks: list[list[str]]
+    version: dict[str, Any]
+
+    def save(self, path: Path) -> None:
+        path.write_bytes(pickle.dumps(asdict(self)))
+
+    @classmethod
+    def load(cls, path: Path) -> Recording:
+        return cls(**pickle.loads(path.read_bytes()))
+
+
+def main(argv: Sequence[str]) -> int:
+    """`python -m benchmarks.ingest DATABASE_URL RECORDING`: both throughputs, as JSON.
+
+    The claims must already be loaded into the database.
+    """
+    database_url, path = argv
+    recording = Recording.load(Path(path))
+    synced = sync_throughput(database_url, recording.pages, recording.version)
+    baseline = baseline_throughput(database_url, recording.pages, recording.walks)
+    print(json.dumps({"sync": asdict(synced), "baseline": asdict(baseline)}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -6,6 +6,7 @@ from `wait4`, not from the benchmark process that also holds the registry.
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -15,6 +16,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 TRACKER = (sys.executable, "-m", "tracker")
 
@@ -55,6 +57,19 @@ def tracker(
             f"tracker {' '.join(args)} exited {process.returncode}: {measured.stderr.strip()}"
         )
     return measured
+
+
+def python(args: Sequence[str], cwd: Path) -> Any:
+    """Run `python ARGS` with this interpreter and path; its standard output, as JSON."""
+    root = str(Path(__file__).resolve().parent.parent)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+    }
+    done = subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise CommandFailed(f"python {' '.join(args)} exited {done.returncode}: {done.stderr}")
+    return json.loads(done.stdout)
 
 
 def median_seconds(

@@ -28,8 +28,8 @@ from benchmarks import report
 from benchmarks.corpus import CHANGED_DATA_TIMESTAMP, DATA_TIMESTAMP, SCALES, Registry, generate
 from benchmarks.corpus import changed_studies as changed_versions
 from benchmarks.databases import Databases, PostgresServer, SqliteFiles
-from benchmarks.ingest import baseline_throughput, sync_throughput
-from benchmarks.measure import median_seconds, tracker
+from benchmarks.ingest import Recording, Throughput
+from benchmarks.measure import median_seconds, python, tracker
 from benchmarks.registry import RecordingFake, fewest_pages, query_of, walk_requests
 from benchmarks.report import Measurement
 from tracker.ctgov.fake.corpus import API_VERSION
@@ -86,11 +86,14 @@ def measure(registry: Registry, databases: Databases, work: Path) -> Measurement
         status_seconds = median_seconds(["status"], env, work)
         digest_seconds = median_seconds(["digest", "--week", week, "--out", "-"], env, work)
 
+    recording = work / "recording.pickle"
     version = {"apiVersion": API_VERSION, "dataTimestamp": DATA_TIMESTAMP}
+    Recording(fake.pages, fake.walks, version).save(recording)
     with databases.fresh(f"ingest-{registry.scale.name}") as ingest_url:
         tracker(["claims", "load", str(claims_file)], _environment(ingest_url, "http://x"), work)
-        ingest = sync_throughput(ingest_url, fake.pages, version)
-        baseline = baseline_throughput(ingest_url, fake.pages, fake.walks)
+        ingest = python(["-m", "benchmarks.ingest", ingest_url, str(recording)], work)
+    recording.unlink()
+    synced, baseline = Throughput(**ingest["sync"]), Throughput(**ingest["baseline"])
 
     return Measurement(
         scale=registry.scale.name,
@@ -106,8 +109,8 @@ def measure(registry: Registry, databases: Databases, work: Path) -> Measurement
         changed_studies=len(changed),
         changed_requests=changed_requests,
         changed_expected=1 + walk_requests(window),
-        ingest_studies=ingest.studies,
-        ingest_per_second=ingest.per_second,
+        ingest_studies=synced.studies,
+        ingest_per_second=synced.per_second,
         baseline_per_second=baseline.per_second,
         peak_rss_mb=first.peak_rss_mb,
         status_seconds=status_seconds,
