@@ -5,7 +5,8 @@
         client = CtgovClient(fake.url)
 
 Modules: `server` (HTTP, lifecycle, `serve`), `corpus` (the registry and its answers),
-`essie` (the search-expression subset), `fields` (pieces, search areas, `fields=`),
+`essie` (the search-expression subset), `index` (words and dates to studies, so a search
+tests only what may match), `fields` (pieces, search areas, `fields=`),
 `faults` (what can go wrong).
 """
 

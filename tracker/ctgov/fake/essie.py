@@ -17,7 +17,7 @@ run of consecutive words. `RANGE` bounds are dates (`YYYY`, `YYYY-MM`, `YYYY-MM-
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -82,6 +82,11 @@ Node = Term | Range | Area | Not | AllOf | AnyOf
 def words(text: str) -> tuple[str, ...]:
     """The comparable words of a text: case-folded, plural `s` dropped."""
     return tuple(_stem(word) for word in _WORD.findall(text.casefold()))
+
+
+def word_set(texts: Iterable[str]) -> set[str]:
+    """The distinct `words` of some texts, each stemmed once (for a word index)."""
+    return {_stem(word) for word in set(_WORD.findall(" ".join(texts).casefold()))}
 
 
 def parse(expression: str) -> Node:

@@ -8,7 +8,7 @@ those parts of each study; a search area is a set of pieces searched together.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 _ID = "protocolSection.identificationModule"
@@ -146,15 +146,28 @@ def _graft(tree: KeepTree, steps: list[str]) -> None:
     node[steps[-1]] = True
 
 
-def _values(value: Any, steps: list[str]) -> Iterator[Any]:
-    if isinstance(value, list):
-        for item in value:
-            yield from _values(item, steps)
-    elif not steps:
-        if value is not None:
-            yield value
-    elif isinstance(value, Mapping):
-        yield from _values(value.get(steps[0]), steps[1:])
+def _values(value: Any, steps: list[str]) -> list[Any]:
+    """The non-null values at the end of `steps`, stepping into every item of a list."""
+    found: list[Any] = []
+    _collect(value, steps, 0, found)
+    return found
+
+
+def _collect(value: Any, steps: list[str], at: int, found: list[Any]) -> None:
+    # A loop down the mappings and recursion only into lists: searches call this a lot.
+    while True:
+        if isinstance(value, list):
+            for item in value:
+                _collect(item, steps, at, found)
+            return
+        if at == len(steps):
+            if value is not None:
+                found.append(value)
+            return
+        if not isinstance(value, (dict, Mapping)):  # dict first: the ABC check is slow
+            return
+        value = value.get(steps[at])
+        at += 1
 
 
 def _strings(value: Any) -> Iterable[str]:
