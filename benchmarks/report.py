@@ -33,6 +33,7 @@ class Measurement:
     ingest_per_second: float
     baseline_per_second: float
     peak_rss_mb: float
+    startup_seconds: float
     status_seconds: float
     digest_seconds: float
 
@@ -74,6 +75,11 @@ ROWS: tuple[Row, ...] = (
         lambda m: f"**{m.ingest_ratio:.2f}**",
     ),
     ("Peak resident memory of the full sync, MB", "flat", lambda m: f"{m.peak_rss_mb:.0f}"),
+    (
+        "Start-up: `tracker --version`, s (part of each command below)",
+        "",
+        lambda m: f"{m.startup_seconds:.2f}",
+    ),
     (
         "`tracker status`, all claims, s",
         f"< {STATUS_LIMIT_S} at 1,000 claims",

@@ -17,7 +17,7 @@ import sqlite3
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -53,7 +53,9 @@ def _environment(database_url: str, api_url: str) -> dict[str, str]:
     }
 
 
-def measure(registry: Registry, databases: Databases, work: Path) -> Measurement:
+def measure(
+    registry: Registry, databases: Databases, work: Path, *, repeat: int = 3
+) -> Measurement:
     """Every number of one scale on one database."""
     claims_file = work / "claims.yaml"
     claims_file.write_text(yaml.safe_dump(registry.claim_file(), sort_keys=False))
@@ -83,8 +85,10 @@ def measure(registry: Registry, databases: Databases, work: Path) -> Measurement
         changed_requests = len(fake.requests) - before
 
         week = datetime.now(UTC).strftime("%G-W%V")
-        status_seconds = median_seconds(["status"], env, work)
-        digest_seconds = median_seconds(["digest", "--week", week, "--out", "-"], env, work)
+        startup_seconds = median_seconds(["--version"], env, work, times=repeat)
+        status_seconds = median_seconds(["status"], env, work, times=repeat)
+        digest = ["digest", "--week", week, "--out", "-"]
+        digest_seconds = median_seconds(digest, env, work, times=repeat)
 
     recording = work / "recording.pickle"
     version = {"apiVersion": API_VERSION, "dataTimestamp": DATA_TIMESTAMP}
@@ -113,6 +117,7 @@ def measure(registry: Registry, databases: Databases, work: Path) -> Measurement
         ingest_per_second=synced.per_second,
         baseline_per_second=baseline.per_second,
         peak_rss_mb=first.peak_rss_mb,
+        startup_seconds=startup_seconds,
         status_seconds=status_seconds,
         digest_seconds=digest_seconds,
     )
@@ -147,6 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS, help="Markdown table to write")
     parser.add_argument("--json", type=Path, help="also write the numbers as JSON")
     parser.add_argument("--before", type=Path, help="JSON of an earlier run, shown alongside")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each timed query command (median)"
+    )
     args = parser.parse_args(argv)
     names = args.databases or ["sqlite", "postgres"]
     results: list[Measurement] = []
@@ -156,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             registry = generate(SCALES[scale])
             for databases in _databases(names, args.postgres, work):
                 print(f"measuring {scale} on {databases.name} ...", file=sys.stderr, flush=True)
-                results.append(measure(registry, databases, work))
+                results.append(measure(registry, databases, work, repeat=args.repeat))
     before = _read(args.before) if args.before else []
     machine = _machine(args.postgres if "postgres" in names else None)
     args.out.write_text(report.markdown(results, machine, before))
@@ -167,7 +175,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _read(path: Path) -> list[Measurement]:
-    return [Measurement(**item) for item in json.loads(path.read_text())]
+    known = {field.name for field in fields(Measurement)}
+    return [
+        Measurement(**{name: item.get(name, 0.0) for name in known})
+        for item in json.loads(path.read_text())
+    ]
 
 
 if __name__ == "__main__":

@@ -1,0 +1,68 @@
+"""The benchmark at its two smallest scales, so that it cannot rot.
+
+It runs `python -m benchmarks.run` as a user would, from the repository root, and checks
+what the full-scale table promises: request counts exactly at their minimum, one request
+when nothing changed, one per claim after a 1 % change, memory flat between the sizes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import POSTGRES_URL, SKIP_POSTGRES
+
+ROOT = Path(__file__).resolve().parent.parent
+MEMORY_GROWTH_LIMIT_MB = 50
+
+
+def run_benchmark(tmp_path: Path, *args: str) -> tuple[list[dict[str, Any]], str]:
+    out, numbers = tmp_path / "RESULTS.md", tmp_path / "results.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "benchmarks.run", "--repeat", "1", *args]
+    command += ["--out", str(out), "--json", str(numbers)]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return json.loads(numbers.read_text()), out.read_text()
+
+
+def assert_requests_at_their_minimum(result: dict[str, Any]) -> None:
+    assert result["matches"] > result["claims"]
+    assert result["fewest_pages"] >= result["claims"]
+    assert result["full_requests"] == result["fewest_pages"] + 1  # and /version
+    assert result["full_requests"] == result["full_expected"]
+    assert result["unchanged_requests"] == 1
+    assert result["changed_requests"] == result["changed_expected"] == result["claims"] + 1
+    assert result["ingest_studies"] == result["matches"]
+    assert result["ingest_per_second"] > 0 < result["baseline_per_second"]
+
+
+def test_benchmark_makes_the_fewest_requests_and_memory_stays_flat(tmp_path: Path) -> None:
+    results, table = run_benchmark(tmp_path, "--scales", "tiny", "mini", "--databases", "sqlite")
+
+    tiny, mini = results
+    assert (tiny["claims"], tiny["studies"]) == (10, 1_000)
+    assert (mini["claims"], mini["studies"]) == (30, 3_000)
+    for result in results:
+        assert_requests_at_their_minimum(result)
+    assert mini["matches"] > tiny["matches"]
+    assert abs(mini["peak_rss_mb"] - tiny["peak_rss_mb"]) < MEMORY_GROWTH_LIMIT_MB
+    assert "| SQLite, 30 claims / 3,000 studies |" in table.splitlines()[5]
+
+
+@pytest.mark.postgres
+def test_benchmark_runs_on_postgresql(tmp_path: Path) -> None:
+    if not POSTGRES_URL:
+        pytest.skip(SKIP_POSTGRES)
+
+    (result,), table = run_benchmark(
+        tmp_path, "--scales", "tiny", "--databases", "postgres", "--postgres", POSTGRES_URL
+    )
+
+    assert_requests_at_their_minimum(result)
+    assert "PostgreSQL, 10 claims / 1,000 studies" in table
