@@ -130,6 +130,17 @@ class Study(Base):
     """
 
     __tablename__ = "studies"
+    __table_args__ = (
+        Index(
+            "ix_studies_evidence_summary",
+            "nct_id",
+            "overall_status",
+            "has_results",
+            "results_first_posted",
+            "phase_rank",
+            "last_update_posted",
+        ),
+    )
 
     nct_id: Mapped[str] = mapped_column(NCT_ID, primary_key=True)
     brief_title: Mapped[str | None] = mapped_column(Text)
@@ -172,6 +183,7 @@ class ClaimStudy(Base):
     """
 
     __tablename__ = "claim_studies"
+    __table_args__ = (Index(None, "claim_id", "is_matching", "nct_id"),)
 
     claim_id: Mapped[str] = mapped_column(ForeignKey("claims.id"), primary_key=True)
     nct_id: Mapped[str] = mapped_column(ForeignKey("studies.nct_id"), primary_key=True, index=True)
@@ -221,7 +233,7 @@ class Flag(Base):
             ["claim_id", "nct_id"], ["claim_studies.claim_id", "claim_studies.nct_id"]
         ),
         Index(None, "raised_at"),
-        Index(None, "claim_id", "acknowledged_at"),
+        Index(None, "claim_id", "acknowledged_at", "kind"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
