@@ -32,7 +32,8 @@ UNCHANGED_CLAIM = """\
 MARKUP_TITLE = "<script>alert('x')</script> & MSC *for* [HCC]"
 
 
-def _sync_at(database_url: str, registry: FakeCtgov, moment: datetime) -> None:
+def sync_at(database_url: str, registry: FakeCtgov, moment: datetime) -> None:
+    """A sync as if run at `moment`."""
     engine = connect(database_url)
     with CtgovClient(registry.url, rate_limit=None) as client:
         report = sync(engine, client, clock=lambda: moment)
@@ -54,10 +55,10 @@ def digest_week(
         tracker("claims", "load", str(write_claims(tmp_path, CLAIMS + UNCHANGED_CLAIM))).status == 0
     )
     day_one(registry)
-    _sync_at(database_url, registry, datetime(2026, 11, 20, 3, 0, tzinfo=UTC))
+    sync_at(database_url, registry, datetime(2026, 11, 20, 3, 0, tzinfo=UTC))
     day_two(registry)
     registry.put_study(make_study(nct(6), **LIVER, title=MARKUP_TITLE, first_posted="2026-11-25"))
-    _sync_at(database_url, registry, datetime(2026, 11, 25, 3, 0, tzinfo=UTC))
+    sync_at(database_url, registry, datetime(2026, 11, 25, 3, 0, tzinfo=UTC))
     day_three(registry)
-    _sync_at(database_url, registry, datetime(2026, 11, 26, 3, 0, tzinfo=UTC))
+    sync_at(database_url, registry, datetime(2026, 11, 26, 3, 0, tzinfo=UTC))
     return tracker

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import Tracker
-from ctgov_builders import nct
-from digest_fixtures import MARKUP_TITLE
+from ctgov_builders import make_study, nct
+from digest_fixtures import MARKUP_TITLE, sync_at
 from evidence_fixtures import status_record
-from sync_helpers import state
+from sync_helpers import CLAIMS, LIVER, state, write_claims
 
+from tracker.ctgov.fake import FakeCtgov
+from tracker.digest.build import SHOWN_PER_SECTION
 from tracker.digest.week import IsoWeek
 from tracker.errors import UsageError
 
@@ -109,6 +111,7 @@ EXPECTED = {
                     **completion(("2027-06", "ESTIMATED"), ("2026-11-20", "ACTUAL")),
                 ),
             ],
+            "more": {},
         },
         {
             "claim_id": "myeloma-asct",
@@ -129,6 +132,7 @@ EXPECTED = {
                 item("results_posted", 3, "COMPLETED", "2026-11-26"),
                 SUSPENDED_4,
             ],
+            "more": {},
         },
         {
             "claim_id": "aml-allo",
@@ -156,6 +160,7 @@ EXPECTED = {
                     **completion(("2027-01", "ESTIMATED"), ("2026-11-24", "ACTUAL")),
                 ),
             ],
+            "more": {},
         },
         {
             "claim_id": "quiet-claim",
@@ -164,6 +169,7 @@ EXPECTED = {
             "evidence_level": "no-trials",
             "status": status("quiet-claim", 0, (0, 0, 0, 0, 0), 0, "no-trials", None),
             "events": [],
+            "more": {},
         },
     ],
 }
@@ -317,3 +323,23 @@ def test_iso_week_parsing_refuses_non_weeks() -> None:
     assert IsoWeek.parse("2020-W53").start == date(2020, 12, 28)
     with pytest.raises(UsageError):
         IsoWeek.parse("2026-W00")
+
+
+def test_a_section_lists_its_first_items_and_counts_the_rest(
+    tracker: Tracker, registry: FakeCtgov, database_url: str, tmp_path: Path
+) -> None:
+    tracker("claims", "load", str(write_claims(tmp_path, CLAIMS)))
+    for number in range(1, SHOWN_PER_SECTION + 4):
+        registry.put_study(make_study(nct(number), **LIVER))
+    sync_at(database_url, registry, datetime(2026, 11, 20, 3, 0, tzinfo=UTC))
+
+    document = json.loads(
+        tracker("digest", "--week", "2026-W47", "--format", "json", "--out", "-").out
+    )
+    markdown = tracker("digest", "--week", "2026-W47", "--out", "-").out
+
+    liver = next(claim for claim in document["claims"] if claim["claim_id"] == "liver-msc")
+    assert [item["kind"] for item in liver["events"]] == ["linked"] * SHOWN_PER_SECTION
+    assert liver["more"] == {"linked": 3}
+    assert document["summary"]["events"]["linked"] >= SHOWN_PER_SECTION + 3
+    assert "- … and 3 more (`tracker show liver-msc --history`)" in markdown

@@ -7,6 +7,10 @@ claim) are folded into that item rather than listed again. What no flag explains
 status changes, trials linked that are not new, trials no longer matching, moved key
 dates) follows. Evidence status is the claims' status when the digest is made. The
 Markdown and HTML renderings are made from this document alone.
+
+A claim lists at most `SHOWN_PER_SECTION` items per section and counts the rest under
+`more`: the week of a claim's first sync links every trial its search finds, and a digest
+of ten thousand lines would be read by no one (`tracker show CLAIM --history` has them).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from claims.query import list_claims
@@ -42,19 +46,25 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 )
 """Item kinds in the order a claim's changes are reported, with their headings."""
 
+SHOWN_PER_SECTION = 25
+STUDY_BATCH = 5000
+"""NCT ids per query when loading studies: PostgreSQL takes at most 65,535 parameters."""
+
 _ORDER = {kind: index for index, (kind, _) in enumerate(SECTIONS)}
 _EXPLAINED_BY = {
     EventKind.LINKED: "new_trial",
     EventKind.RESULTS_POSTED: "results_posted",
 }
 _TRANSITION_FLAGS = ("trial_completed", "trial_stopped")
+_DETAILED = (EventKind.STATUS_CHANGED, EventKind.DATES_CHANGED)
+"""The events whose `detail` an item shows."""
 
 
 def _day(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).date().isoformat()
 
 
-def _item(kind: str, nct_id: str, at: str, study: Study | None) -> dict[str, Any]:
+def _item(kind: str, nct_id: str, at: str, study: Row[Any] | None) -> dict[str, Any]:
     return {
         "kind": kind,
         "nct_id": nct_id,
@@ -66,8 +76,23 @@ def _item(kind: str, nct_id: str, at: str, study: Study | None) -> dict[str, Any
     }
 
 
+def _studies(session: Session, nct_ids: Iterable[str]) -> dict[str, Row[Any]]:
+    """What the items show of each study, loaded in batches."""
+    wanted = sorted(set(nct_ids))
+    found: dict[str, Row[Any]] = {}
+    for start in range(0, len(wanted), STUDY_BATCH):
+        batch = wanted[start : start + STUDY_BATCH]
+        rows = session.execute(
+            select(Study.nct_id, Study.brief_title, Study.overall_status, Study.phases).where(
+                Study.nct_id.in_(batch)
+            )
+        )
+        found.update((row.nct_id, row) for row in rows)
+    return found
+
+
 def _flag_items(
-    flags: Iterable[Flag], studies: dict[str, Study], zone: ZoneInfo
+    flags: Iterable[Row[Any]], studies: dict[str, Row[Any]], zone: ZoneInfo
 ) -> dict[tuple[str, str], dict[str, Any]]:
     items = {}
     for flag in flags:
@@ -80,14 +105,15 @@ def _flag_items(
 def _event_item(
     event: dict[str, Any],
     items: dict[tuple[str, str], dict[str, Any]],
-    study: Study | None,
+    flagged: set[str],
+    study: Row[Any] | None,
     zone: ZoneInfo,
 ) -> dict[str, Any] | None:
     """The item an event adds, or None when a flag's item already tells it."""
     nct_id, kind, detail = event["nct_id"], event["kind"], event["detail"]
     if (nct_id, _EXPLAINED_BY.get(kind)) in items:
         return None
-    if kind == EventKind.LINKED and any(flagged == nct_id for flagged, _ in items):
+    if kind == EventKind.LINKED and nct_id in flagged:
         return None
     if kind == EventKind.STATUS_CHANGED:
         for flagged in _TRANSITION_FLAGS:
@@ -106,25 +132,48 @@ def _event_item(
 
 
 def _claim_items(
-    flags: list[Flag], events: list[dict[str, Any]], studies: dict[str, Study], zone: ZoneInfo
-) -> list[dict[str, Any]]:
+    flags: list[Row[Any]],
+    events: list[dict[str, Any]],
+    studies: dict[str, Row[Any]],
+    zone: ZoneInfo,
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """A claim's items in report order, at most `SHOWN_PER_SECTION` of a kind, and how
+    many of each kind are left out."""
     items = _flag_items(flags, studies, zone)
+    flagged = {nct_id for nct_id, _ in items}
     extra = []
     for event in sorted(events, key=lambda e: (e["observed_at"], e["id"])):
-        item = _event_item(event, items, studies.get(event["nct_id"]), zone)
+        item = _event_item(event, items, flagged, studies.get(event["nct_id"]), zone)
         if item is not None:
             extra.append(item)
     found = [*items.values(), *extra]
     found.sort(key=lambda item: item["nct_id"])
     found.sort(key=lambda item: item["at"], reverse=True)
     found.sort(key=lambda item: _ORDER[item["kind"]])
-    return found
+    listed: Counter[str] = Counter()
+    shown = []
+    for item in found:
+        listed[item["kind"]] += 1
+        if listed[item["kind"]] <= SHOWN_PER_SECTION:
+            shown.append(item)
+    more = {kind: n - SHOWN_PER_SECTION for kind, n in listed.items() if n > SHOWN_PER_SECTION}
+    return shown, more
+
+
+def _describe_unloaded(session: Session, claims: list[dict[str, Any]]) -> None:
+    """Fill in the study of each listed item that no flag brought: only those listed are
+    loaded, however many events the week holds."""
+    items = [item for claim in claims for item in claim["events"] if item["title"] is None]
+    studies = _studies(session, (item["nct_id"] for item in items))
+    for item in items:
+        if (study := studies.get(item["nct_id"])) is not None:
+            item.update(_item(item["kind"], item["nct_id"], item["at"], study))
 
 
 def _summary(
     session: Session,
     claims: list[dict[str, Any]],
-    flags: list[Flag],
+    flags: list[Row[Any]],
     start: datetime,
     end: datetime,
 ) -> dict[str, Any]:
@@ -147,34 +196,37 @@ def build_digest(session: Session, week: IsoWeek, zone: ZoneInfo) -> dict[str, A
     start, end = week.bounds(zone)
     active = [c for c in list_claims(session) if c.status == ClaimStatus.ACTIVE]
     claim_ids = [claim.id for claim in active]
-    flags = session.scalars(
-        select(Flag)
+    flags = session.execute(
+        select(Flag.claim_id, Flag.nct_id, Flag.kind, Flag.effective_on, Flag.raised_at)
         .where(Flag.raised_at >= start, Flag.raised_at < end, Flag.claim_id.in_(claim_ids))
         .order_by(Flag.id)
     ).all()
-    events = events_for_claims(session, claim_ids, start, end)
-    nct_ids = {flag.nct_id for flag in flags} | {event["nct_id"] for event in events}
-    studies = {s.nct_id: s for s in session.scalars(select(Study).where(Study.nct_id.in_(nct_ids)))}
+    events = events_for_claims(session, claim_ids, start, end, detail_of=_DETAILED)
+    studies = _studies(session, (flag.nct_id for flag in flags))
     statuses = {row["claim_id"]: nested(row) for row in status_rows(session.connection())}
-    flags_by_claim: dict[str, list[Flag]] = defaultdict(list)
+    flags_by_claim: dict[str, list[Row[Any]]] = defaultdict(list)
     for flag in flags:
         flags_by_claim[flag.claim_id].append(flag)
     events_by_claim: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for event in events:
         events_by_claim[event["claim_id"]].append(event)
-    claims = [
-        {
-            "claim_id": claim.id,
-            "article_id": claim.article_id,
-            "text": claim.text,
-            "evidence_level": statuses[claim.id]["evidence_level"],
-            "status": statuses[claim.id],
-            "events": _claim_items(
-                flags_by_claim[claim.id], events_by_claim[claim.id], studies, zone
-            ),
-        }
-        for claim in active
-    ]
+    claims = []
+    for claim in active:
+        items, more = _claim_items(
+            flags_by_claim[claim.id], events_by_claim[claim.id], studies, zone
+        )
+        claims.append(
+            {
+                "claim_id": claim.id,
+                "article_id": claim.article_id,
+                "text": claim.text,
+                "evidence_level": statuses[claim.id]["evidence_level"],
+                "status": statuses[claim.id],
+                "events": items,
+                "more": more,
+            }
+        )
+    _describe_unloaded(session, claims)
     claims.sort(key=lambda claim: not claim["events"])
     return {
         "week": str(week),
