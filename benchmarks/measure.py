@@ -1,7 +1,7 @@
 """Running `tracker` commands as a user would, measuring wall time and peak memory.
 
-Each command runs in its own process, so its peak resident set size is its own: read
-from `wait4`, not from the benchmark process that also holds the registry.
+Each command runs in its own process, so that its peak resident set size is its own and
+not that of the benchmark process, which also holds the registry (see `benchmarks.peak`).
 """
 
 from __future__ import annotations
@@ -36,36 +36,46 @@ class Measured:
 
 
 def tracker(
-    args: Sequence[str], env: Mapping[str, str], cwd: Path, *, check: bool = True
+    args: Sequence[str],
+    env: Mapping[str, str],
+    cwd: Path,
+    *,
+    peak: bool = False,
+    check: bool = True,
 ) -> Measured:
-    """Run `tracker ARGS` in a fresh process; raise `CommandFailed` when it fails."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(
-            [*TRACKER, *args], env=dict(env), cwd=cwd, stdout=out, stderr=err
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        measured = Measured(
-            seconds, usage.ru_maxrss / 1024, out.read().decode(), err.read().decode()
-        )
-    if check and process.returncode != 0:
+    """Run `tracker ARGS` in a fresh process; raise `CommandFailed` when it fails.
+
+    With `peak`, the command is spawned through `benchmarks.peak` to read its peak memory
+    (which costs the start of one more small process); otherwise that is not measured.
+    """
+    command = [*TRACKER, *args]
+    with tempfile.TemporaryDirectory() as folder:
+        out, err, memory = (Path(folder) / name for name in ("out", "err", "peak"))
+        if peak:
+            command = [sys.executable, "-m", "benchmarks.peak", str(memory), *command]
+            env = {**env, "PYTHONPATH": _with_root(env.get("PYTHONPATH"))}
+        with out.open("wb") as stdout, err.open("wb") as stderr:
+            start = time.perf_counter()
+            done = subprocess.run(command, env=dict(env), cwd=cwd, stdout=stdout, stderr=stderr)
+            seconds = time.perf_counter() - start
+        peak_mb = json.loads(memory.read_text())["peak_rss_mb"] if peak else 0.0
+        measured = Measured(seconds, peak_mb, out.read_text(), err.read_text())
+    if check and done.returncode != 0:
         raise CommandFailed(
-            f"tracker {' '.join(args)} exited {process.returncode}: {measured.stderr.strip()}"
+            f"tracker {' '.join(args)} exited {done.returncode}: {measured.stderr.strip()}"
         )
     return measured
 
 
+def _with_root(path: str | None) -> str:
+    """A PYTHONPATH that also finds the `benchmarks` package."""
+    root = str(Path(__file__).resolve().parent.parent)
+    return os.pathsep.join(filter(None, [root, path]))
+
+
 def python(args: Sequence[str], cwd: Path) -> Any:
     """Run `python ARGS` with this interpreter and path; its standard output, as JSON."""
-    root = str(Path(__file__).resolve().parent.parent)
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
-    }
+    env = {**os.environ, "PYTHONPATH": _with_root(os.environ.get("PYTHONPATH"))}
     done = subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise CommandFailed(f"python {' '.join(args)} exited {done.returncode}: {done.stderr}")
