@@ -87,7 +87,7 @@ def _text(value: Any) -> str | None:
 def _texts(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
-    return tuple(text for text in (_text(item) for item in value) if text is not None)
+    return tuple(text for item in value if isinstance(item, str) and (text := item.strip()))
 
 
 def _count(value: Any) -> int | None:

@@ -95,7 +95,7 @@ class ClaimSync:
         judged = set(page.rows) if self.plan.mode == "full" else linked | changed
         pairs = {(self.plan.claim_id, nct_id): self.plan.as_of for nct_id in judged}
         pairs.update(self._other_claims(changed))
-        self._raise_flags(pairs, page.rows)
+        self._raise_flags(pairs, page.records)
 
     def finish(self, data_timestamp: str | None, watermark: date) -> None:
         """Close the walk: mark links no longer found (full syncs only), write the bookmark."""
@@ -220,7 +220,7 @@ class ClaimSync:
         return found
 
     def _raise_flags(
-        self, pairs: dict[tuple[str, str], date], rows: dict[str, dict[str, Any]]
+        self, pairs: dict[tuple[str, str], date], records: dict[str, StudyRecord]
     ) -> None:
         if not pairs:
             return
@@ -237,7 +237,7 @@ class ClaimSync:
         transitions = self._transitions(nct_ids)
         new = []
         for (claim_id, nct_id), as_of in sorted(pairs.items()):
-            facts = StudyFacts.from_row(rows[nct_id])
+            facts = StudyFacts.from_record(records[nct_id])
             for kind, due in due_flags(facts, as_of, transitions.get(nct_id, ())).items():
                 if (claim_id, nct_id, kind) not in raised:
                     new.append(

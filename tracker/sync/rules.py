@@ -8,13 +8,12 @@ dated by the study's last-update-posted date in the version that showed it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from db.enums import FlagKind
-from tracker.ctgov.records import PartialDate
+from tracker.ctgov.records import PartialDate, StudyRecord
 
 COMPLETED = "COMPLETED"
 STOPPED = frozenset({"TERMINATED", "WITHDRAWN", "SUSPENDED"})
@@ -32,15 +31,16 @@ class StudyFacts:
     last_update_posted: PartialDate | None
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> StudyFacts:
-        """From a `studies` row (or the values about to be written to one)."""
+    def from_record(cls, record: StudyRecord) -> StudyFacts:
+        """From a study as fetched."""
+        completion = record.completion
         return cls(
-            overall_status=row["overall_status"],
-            first_posted=PartialDate.parse(row["first_posted"]),
-            results_first_posted=PartialDate.parse(row["results_first_posted"]),
-            completion=PartialDate.parse(row["completion_date"]),
-            completion_type=row["completion_date_type"],
-            last_update_posted=PartialDate.parse(row["last_update_posted"]),
+            overall_status=record.overall_status,
+            first_posted=record.first_posted,
+            results_first_posted=record.results_first_posted,
+            completion=completion.date if completion is not None else None,
+            completion_type=completion.type if completion is not None else None,
+            last_update_posted=record.last_update_posted,
         )
 
 
