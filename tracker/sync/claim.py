@@ -13,18 +13,25 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from claims.spec import Topic
 from db.enums import ClaimStatus, EventKind
-from db.models import Claim, ClaimStudy, ClaimSyncState, Flag, Study, StudyEvent
+from db.models import Base, Claim, ClaimStudy, ClaimSyncState, Flag, Study, StudyEvent
 from tracker.ctgov.records import PartialDate, StudyRecord
 from tracker.sync.matching import TopicMatcher
 from tracker.sync.rules import StudyFacts, Transition, due_flags
 from tracker.sync.studies import COMPARED, changes, study_row
 
 Mode = Literal["full", "incremental", "unchanged"]
+
+
+def _table(model: type[Base]) -> Table:
+    """A model's table, for Core statements: no ORM bookkeeping per row."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,7 @@ class ClaimSync:
 
     def __init__(self, session: Session, plan: ClaimPlan, run_id: int, now: datetime) -> None:
         self.session, self.plan, self.run_id, self.now = session, plan, run_id, now
+        self.db = session.connection()
         self.result = ClaimResult(plan.claim_id, plan.mode)
         self.seen: set[str] = set()
         self.matcher = TopicMatcher(plan.topic)
@@ -114,14 +122,14 @@ class ClaimSync:
 
     def _stored_studies(self, nct_ids: list[str]) -> dict[str, dict[str, Any]]:
         columns = [Study.nct_id, *(getattr(Study, name) for name in COMPARED)]
-        rows = self.session.execute(select(*columns).where(Study.nct_id.in_(nct_ids)))
+        rows = self.db.execute(select(*columns).where(Study.nct_id.in_(nct_ids)))
         return {row.nct_id: row._asdict() for row in rows}
 
     def _write_studies(self, page: _Page) -> None:
         new = [page.rows[i] for i in page.rows if i not in page.stored]
         if new:
             stamps = {"first_seen_at": self.now, "updated_at": self.now}
-            self.session.execute(Study.__table__.insert(), [{**row, **stamps} for row in new])
+            self.db.execute(_table(Study).insert(), [{**row, **stamps} for row in new])
         changed = page.changed
         if not changed:
             return
@@ -140,7 +148,7 @@ class ClaimSync:
         claim_id, version = self.plan.claim_id, self.plan.topic_version
         existing = {
             link.nct_id: link
-            for link in self.session.execute(
+            for link in self.db.execute(
                 select(
                     ClaimStudy.nct_id,
                     ClaimStudy.is_matching,
@@ -180,7 +188,7 @@ class ClaimSync:
                 if not link.is_matching:
                     events.append(self._event(nct_id, EventKind.REMATCHED, detail, claim=True))
         if new:
-            self.session.execute(ClaimStudy.__table__.insert(), new)
+            self.db.execute(_table(ClaimStudy).insert(), new)
         if updates:
             self.session.execute(update(ClaimStudy), updates)
         self._insert_events(events)
@@ -192,7 +200,7 @@ class ClaimSync:
         nct_ids = list(nct_ids)
         if not nct_ids:
             return {}
-        rows = self.session.execute(
+        rows = self.db.execute(
             select(ClaimStudy.claim_id, ClaimStudy.nct_id, Claim.as_of)
             .join(Claim, Claim.id == ClaimStudy.claim_id)
             .where(
@@ -206,7 +214,7 @@ class ClaimSync:
 
     def _transitions(self, nct_ids: list[str]) -> dict[str, list[Transition]]:
         found: dict[str, list[Transition]] = defaultdict(list)
-        rows = self.session.execute(
+        rows = self.db.execute(
             select(StudyEvent.nct_id, StudyEvent.detail, StudyEvent.effective_on)
             .where(StudyEvent.kind == EventKind.STATUS_CHANGED, StudyEvent.nct_id.in_(nct_ids))
             .order_by(StudyEvent.id)
@@ -228,7 +236,7 @@ class ClaimSync:
         claim_ids = sorted({claim_id for claim_id, _ in pairs})
         raised = {
             tuple(row)
-            for row in self.session.execute(
+            for row in self.db.execute(
                 select(Flag.claim_id, Flag.nct_id, Flag.kind).where(
                     Flag.nct_id.in_(nct_ids), Flag.claim_id.in_(claim_ids)
                 )
@@ -252,12 +260,12 @@ class ClaimSync:
                         }
                     )
         if new:
-            self.session.execute(Flag.__table__.insert(), new)
+            self.db.execute(_table(Flag).insert(), new)
         self.result.flags_created += len(new)
 
     def _mark_unmatched(self) -> None:
         claim_id = self.plan.claim_id
-        matching = self.session.scalars(
+        matching = self.db.scalars(
             select(ClaimStudy.nct_id).where(ClaimStudy.claim_id == claim_id, ClaimStudy.is_matching)
         ).all()
         gone = sorted(set(matching) - self.seen)
@@ -302,5 +310,5 @@ class ClaimSync:
 
     def _insert_events(self, events: list[dict[str, Any]]) -> None:
         if events:
-            self.session.execute(StudyEvent.__table__.insert(), events)
+            self.db.execute(_table(StudyEvent).insert(), events)
             self.result.events_created += len(events)
