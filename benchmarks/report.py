@@ -114,6 +114,38 @@ def memory_growth(results: Sequence[Measurement]) -> dict[str, float]:
     return growth
 
 
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def verdicts(results: Sequence[Measurement]) -> list[str]:
+    """One line per target, judged on every run (timings on the 1,000-claim runs only)."""
+    exact = all(m.full_requests == m.fewest_pages + 1 for m in results)
+    quiet = all(m.unchanged_requests == 1 for m in results)
+    changed = all(m.changed_requests <= m.changed_expected for m in results)
+    lines = [
+        f"- First full sync at the minimum number of pages, plus `/version`: {_verdict(exact)}.",
+        f"- Nightly sync with nothing changed, one request: {_verdict(quiet)}.",
+        f"- Nightly sync after 1 % changed, one request per claim plus pages: {_verdict(changed)}.",
+    ]
+    for m in results:
+        if m.database == "sqlite":
+            lines.append(
+                f"- Ingest ratio ≥ {INGEST_RATIO_TARGET} on SQLite ({m.claims:,} claims): "
+                f"{m.ingest_ratio:.2f}, {_verdict(m.ingest_ratio >= INGEST_RATIO_TARGET)}."
+            )
+    for m in results:
+        if m.claims >= 1000:
+            query = m.status_seconds - m.startup_seconds
+            lines.append(
+                f"- {m.column}: `tracker status` {m.status_seconds:.2f} s (start-up "
+                f"{m.startup_seconds:.2f} s, the rest {query:.2f} s), "
+                f"{_verdict(m.status_seconds < STATUS_LIMIT_S)}; `tracker digest` "
+                f"{m.digest_seconds:.2f} s, {_verdict(m.digest_seconds < DIGEST_LIMIT_S)}."
+            )
+    return lines
+
+
 def table(results: Sequence[Measurement]) -> str:
     header = ["", "target", *(m.column for m in results)]
     lines = [_line(header), _line(["---"] * len(header))]
@@ -140,6 +172,7 @@ def markdown(
         table(results),
         "",
     ]
+    parts += ["## Targets", "", *verdicts(results)]
     growth = memory_growth(results)
     for database, grown in growth.items():
         verdict = "within" if grown <= MEMORY_GROWTH_LIMIT_MB else "OVER"
