@@ -271,6 +271,25 @@ class SyncRun(Base):
     errors: Mapped[list[dict[str, Any]]]
 
 
+class ClaimTrialCounts(Base):
+    """A claim's matching trials counted by status group: what the evidence-status view
+    reads, kept by the sync (`db.trial_counts`) so that the view need not join every link
+    to its study. A claim without matching trials has no row."""
+
+    __tablename__ = "claim_trial_counts"
+
+    claim_id: Mapped[str] = mapped_column(ForeignKey("claims.id"), primary_key=True)
+    trials_total: Mapped[int] = mapped_column(Integer)
+    planned: Mapped[int] = mapped_column(Integer)
+    ongoing: Mapped[int] = mapped_column(Integer)
+    completed: Mapped[int] = mapped_column(Integer)
+    stopped: Mapped[int] = mapped_column(Integer)
+    unknown: Mapped[int] = mapped_column(Integer)
+    with_results: Mapped[int] = mapped_column(Integer)
+    phase_rank: Mapped[int | None] = mapped_column(Integer)
+    last_change: Mapped[str | None] = mapped_column(PARTIAL_DATE)
+
+
 class ClaimSyncState(Base):
     """A claim's bookmark: where its next incremental sync starts.
 

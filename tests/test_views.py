@@ -1,4 +1,5 @@
-"""The SQL views group statuses and rank phases as `db.views` documents."""
+"""The SQL views group statuses and rank phases as `db.views` documents (the trial counts
+they read are made by `db.trial_counts`, which the sync calls)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import Engine, insert, select
 from db.engine import transaction
 from db.enums import PHASE_RANK
 from db.models import Article, Claim, ClaimStudy, ClaimTopic, Study
+from db.trial_counts import refresh_trial_counts
 from db.views import EVIDENCE_LEVELS, STATUS_GROUPS, claim_evidence_status
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
@@ -97,6 +99,7 @@ def _claim_with_one_study(
                 }
             ],
         )
+        refresh_trial_counts(session.connection(), ["c"])
     with transaction(engine) as session:
         return dict(session.execute(select(claim_evidence_status)).one()._mapping)
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from claims.spec import Topic
 from db.enums import ClaimStatus, EventKind
 from db.models import Base, Claim, ClaimStudy, ClaimSyncState, Flag, Study, StudyEvent
+from db.trial_counts import refresh_trial_counts
 from tracker.ctgov.records import PartialDate, StudyRecord
 from tracker.sync.matching import TopicMatcher
 from tracker.sync.rules import StudyFacts, Transition, due_flags
@@ -87,6 +88,8 @@ class ClaimSync:
         self.result = ClaimResult(plan.claim_id, plan.mode)
         self.seen: set[str] = set()
         self.matcher = TopicMatcher(plan.topic)
+        self.recount: set[str] = set()
+        """Claims whose trial counts this sync changed (`db.trial_counts`)."""
 
     def apply(self, records: Sequence[StudyRecord]) -> None:
         """Store, link, record and flag one page of fetched studies."""
@@ -100,15 +103,20 @@ class ClaimSync:
         self._write_studies(page)
         linked = self._write_links(page)
         changed = set(page.changed)
+        if linked:
+            self.recount.add(self.plan.claim_id)
+        self.recount.update(self._claims_counting(changed))
         judged = set(page.rows) if self.plan.mode == "full" else linked | changed
         pairs = {(self.plan.claim_id, nct_id): self.plan.as_of for nct_id in judged}
         pairs.update(self._other_claims(changed))
         self._raise_flags(pairs, page.records)
 
     def finish(self, data_timestamp: str | None, watermark: date) -> None:
-        """Close the walk: mark links no longer found (full syncs only), write the bookmark."""
+        """Close the walk: mark links no longer found (full syncs only), recount the trials
+        of the claims whose links or studies changed, write the bookmark."""
         if self.plan.mode == "full":
             self._mark_unmatched()
+        refresh_trial_counts(self.db, self.recount)
         state = self.session.get(ClaimSyncState, self.plan.claim_id)
         if state is None:
             state = ClaimSyncState(claim_id=self.plan.claim_id, full_synced_at=self.now)
@@ -195,6 +203,18 @@ class ClaimSync:
         self.result.links_created += len(new)
         return {event["nct_id"] for event in events}
 
+    def _claims_counting(self, nct_ids: set[str]) -> set[str]:
+        """Every claim (this one, others, retired ones) whose trials include these studies."""
+        if not nct_ids:
+            return set()
+        return set(
+            self.db.scalars(
+                select(ClaimStudy.claim_id)
+                .where(ClaimStudy.nct_id.in_(sorted(nct_ids)), ClaimStudy.is_matching)
+                .distinct()
+            )
+        )
+
     def _other_claims(self, nct_ids: Iterable[str]) -> dict[tuple[str, str], date]:
         """Active claims other than this one linked to studies that changed."""
         nct_ids = list(nct_ids)
@@ -271,6 +291,7 @@ class ClaimSync:
         gone = sorted(set(matching) - self.seen)
         if not gone:
             return
+        self.recount.add(claim_id)
         self.session.execute(
             update(ClaimStudy),
             [

@@ -1,0 +1,80 @@
+"""The trial counts the status view reads stay equal to a count made from the links.
+
+The sync keeps `claim_trial_counts`; here each sync of the registry-days scenario (new
+links, status changes shared by several claims, results, a study no longer matching) is
+followed by a recount in Python from the links and studies themselves.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from conftest import Tracker
+from sqlalchemy import select
+from sync_helpers import write_claims
+from test_sync_scenario import day_four, day_one, day_three, day_two
+
+from db.engine import connect
+from db.models import ClaimStudy, ClaimTrialCounts, Study
+from db.views import STATUS_GROUPS
+from tracker.ctgov.fake import FakeCtgov
+
+COUNTED = ("trials_total", *STATUS_GROUPS, "with_results", "phase_rank", "last_change")
+
+
+def _group(status: str | None) -> str:
+    return next((g for g, members in STATUS_GROUPS.items() if status in members), "unknown")
+
+
+def recounted(database_url: str) -> dict[str, dict[str, Any]]:
+    engine = connect(database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(ClaimStudy.claim_id, Study).join(Study).where(ClaimStudy.is_matching)
+        ).all()
+    engine.dispose()
+    counts: dict[str, Counter[str]] = {}
+    tops: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        counted = counts.setdefault(row.claim_id, Counter())
+        counted["trials_total"] += 1
+        counted[_group(row.overall_status)] += 1
+        counted["with_results"] += row.has_results or row.results_first_posted is not None
+        top = tops.setdefault(row.claim_id, {"phase_rank": None, "last_change": None})
+        for name, value in (
+            ("phase_rank", row.phase_rank),
+            ("last_change", row.last_update_posted),
+        ):
+            if value is not None and (top[name] is None or value > top[name]):
+                top[name] = value
+    return {
+        claim: {name: counts[claim][name] for name in COUNTED[:-2]} | tops[claim]
+        for claim in counts
+    }
+
+
+def kept(database_url: str) -> dict[str, dict[str, Any]]:
+    engine = connect(database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(select(ClaimTrialCounts)).all()
+    engine.dispose()
+    return {row.claim_id: {name: getattr(row, name) for name in COUNTED} for row in rows}
+
+
+def test_kept_counts_equal_a_recount_after_every_sync(
+    tracker: Tracker, registry: FakeCtgov, database_url: str, tmp_path: Path
+) -> None:
+    assert tracker("claims", "load", str(write_claims(tmp_path))).status == 0
+    for day, arguments in (
+        (day_one, ()),
+        (day_two, ()),
+        (day_three, ()),
+        (day_four, ("--full",)),
+    ):
+        day(registry)
+        assert tracker("sync", *arguments).status == 0
+
+        assert kept(database_url) == recounted(database_url)
+    assert kept(database_url)["liver-msc"]["trials_total"] >= 1
