@@ -61,7 +61,8 @@ def write_table(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], out: T
         out.write("(none)\n")
         return
     headers = [field.replace("_", " ") for field in fields]
-    body = [[_clip(cell(flatten(row).get(field)), MAX_CELL) for field in fields] for row in rows]
+    flat = [flatten(row) for row in rows]
+    body = [[_clip(cell(row.get(field)), MAX_CELL) for field in fields] for row in flat]
     widths = [max(len(text) for text in column) for column in zip(headers, *body, strict=True)]
     for line in [headers, *body]:
         out.write(
