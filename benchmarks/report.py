@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -168,7 +169,10 @@ def _line(cells: Sequence[str]) -> str:
 
 
 def markdown(
-    results: Sequence[Measurement], machine: dict[str, Any], before: Sequence[Measurement] = ()
+    results: Sequence[Measurement],
+    machine: dict[str, Any],
+    before: Sequence[Measurement] = (),
+    before_source: str = "",
 ) -> str:
     """RESULTS.md: how the numbers were taken, the table, memory growth, before/after."""
     parts = [
@@ -190,9 +194,22 @@ def markdown(
             f"- Peak memory growth from the smallest to the largest scale on {database}: "
             f"{grown:+.0f} MB ({verdict} the {MEMORY_GROWTH_LIMIT_MB:.0f} MB target)."
         )
-    if before:
-        parts += ["", "## Before and after", "", _before_after(before, results)]
+    earlier = {(m.scale, m.database) for m in before}
+    if any((m.scale, m.database) in earlier for m in results):
+        parts += [
+            "",
+            "## Before and after",
+            "",
+            f"Before: {before_source}, measured by this benchmark. A timing in the two columns"
+            " comes from two runs, so compare it loosely; ratios and counts compare directly.",
+            "",
+            _before_after(before, results),
+        ]
     return "\n".join(parts) + "\n"
+
+
+def _seconds(value: float) -> str:
+    return "failed" if math.isnan(value) else f"{value:.2f}"
 
 
 def _before_after(before: Sequence[Measurement], after: Sequence[Measurement]) -> str:
@@ -205,10 +222,13 @@ def _before_after(before: Sequence[Measurement], after: Sequence[Measurement]) -
             continue
         for name, value in (
             ("ingest ratio", lambda m: f"{m.ingest_ratio:.2f}"),
+            ("ingest, studies/s", lambda m: f"{m.ingest_per_second:,.0f}"),
             ("full sync requests", lambda m: f"{m.full_requests:,}"),
             ("peak memory, MB", lambda m: f"{m.peak_rss_mb:.0f}"),
             ("`tracker status`, s", lambda m: f"{m.status_seconds:.2f}"),
+            ("start-up (`tracker --version`), s", lambda m: f"{m.startup_seconds:.2f}"),
             ("`tracker digest`, s", lambda m: f"{m.digest_seconds:.2f}"),
+            ("`tracker digest`, import week, s", lambda m: _seconds(m.digest_import_seconds)),
         ):
             lines.append(_line([now.column, name, value(then), value(now)]))
     return "\n".join(lines)

@@ -38,6 +38,10 @@ from tracker.ctgov.fake.corpus import API_VERSION
 from tracker.sync.run import OVERLAP
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
+BEFORE = Path(__file__).with_name("before-f94cd85.json")
+BEFORE_SOURCE = (
+    "commit f94cd85, the tracker before this benchmark's fixes (`benchmarks/before-f94cd85.json`)"
+)
 DAYS_SINCE_IMPORT = 7
 """The first full sync is moved this far back before the nightly syncs, so that the digest
 of this week is a weekly digest after an import, as users get it (`benchmarks.timeshift`)."""
@@ -165,7 +169,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=RESULTS, help="Markdown table to write")
     parser.add_argument("--json", type=Path, help="also write the numbers as JSON")
-    parser.add_argument("--before", type=Path, help="JSON of an earlier run, shown alongside")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=BEFORE,
+        help="JSON of an earlier run, shown alongside (default: the code before the speed-ups)",
+    )
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs of each timed query command (median)"
     )
@@ -179,9 +188,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             for databases in _databases(names, args.postgres, work):
                 print(f"measuring {scale} on {databases.name} ...", file=sys.stderr, flush=True)
                 results.append(measure(registry, databases, work, repeat=args.repeat))
-    before = _read(args.before) if args.before else []
+    before = _read(args.before) if args.before and args.before.exists() else []
     machine = _machine(args.postgres if "postgres" in names else None)
-    args.out.write_text(report.markdown(results, machine, before))
+    source = BEFORE_SOURCE if args.before == BEFORE else f"`{args.before}`"
+    args.out.write_text(report.markdown(results, machine, before, source))
     if args.json:
         args.json.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n")
     print(f"wrote {args.out}", file=sys.stderr)
