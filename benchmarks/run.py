@@ -18,7 +18,7 @@ import sqlite3
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import asdict, fields
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from benchmarks.corpus import CHANGED_DATA_TIMESTAMP, DATA_TIMESTAMP, SCALES, Re
 from benchmarks.corpus import changed_studies as changed_versions
 from benchmarks.databases import Databases, PostgresServer, SqliteFiles
 from benchmarks.ingest import Recording, Throughput
-from benchmarks.measure import median_seconds, python, tracker
+from benchmarks.measure import Measured, median_seconds, python, tracker
 from benchmarks.registry import RecordingFake, fewest_pages, query_of, walk_requests
 from benchmarks.report import Measurement
 from benchmarks.timeshift import shift_back
@@ -66,78 +66,109 @@ def _environment(database_url: str, api_url: str) -> dict[str, str]:
     }
 
 
+@dataclass
+class _Syncs:
+    """What the three syncs of a measurement did, and what they should have done."""
+
+    first: Measured
+    full_requests: int
+    unchanged_requests: int
+    changed_requests: int
+    changed_studies: int
+    matches: list[int]
+    window: list[int]
+
+
+def _requests(fake: RecordingFake, args: list[str], env: dict[str, str], work: Path) -> int:
+    before = len(fake.requests)
+    tracker(args, env, work)
+    return len(fake.requests) - before
+
+
+def _syncs(
+    registry: Registry, fake: RecordingFake, url: str, env: dict[str, str], work: Path
+) -> _Syncs:
+    """The first full sync (recorded), a quiet nightly one, and one a week later after 1 %
+    of the studies changed."""
+    topics = [claim["topic"] for claim in registry.claims]
+    matches = [fake.count(query_of(topic)) for topic in topics]
+    fake.recording, before = True, len(fake.requests)
+    first = tracker(["sync", "--quiet"], env, work, peak=True)
+    fake.recording, full_requests = False, len(fake.requests) - before
+    unchanged_requests = _requests(fake, ["sync", "--quiet"], env, work)
+    shift_back(url, DAYS_SINCE_IMPORT)
+    changed = changed_versions(registry)
+    for raw in changed:
+        fake.put_study(raw)
+    fake.set_data_timestamp(CHANGED_DATA_TIMESTAMP)
+    since = date.fromisoformat(DATA_TIMESTAMP[:10]) - OVERLAP
+    window = [fake.count(query_of(topic, since)) for topic in topics]
+    changed_requests = _requests(fake, ["sync", "--quiet"], env, work)
+    return _Syncs(
+        first, full_requests, unchanged_requests, changed_requests, len(changed), matches, window
+    )
+
+
+def _timings(env: dict[str, str], work: Path, repeat: int) -> dict[str, float]:
+    """Start-up, `tracker status`, and `tracker digest` of this week and of the import's."""
+    now = datetime.now(UTC)
+    week, import_week = _iso_week(now), _iso_week(now - timedelta(days=DAYS_SINCE_IMPORT))
+    commands = {
+        "startup_seconds": ["--version"],
+        "status_seconds": ["status"],
+        "digest_seconds": ["digest", "--week", week, "--out", "-"],
+        "digest_import_seconds": ["digest", "--week", import_week, "--out", "-"],
+    }
+    return {name: median_seconds(args, env, work, times=repeat) for name, args in commands.items()}
+
+
+def _ingest(
+    fake: RecordingFake, databases: Databases, label: str, claims_file: Path, work: Path
+) -> tuple[Throughput, Throughput]:
+    """The sync and the raw baseline on the first sync's pages, in a new database."""
+    recording = work / "recording.pickle"
+    version = {"apiVersion": API_VERSION, "dataTimestamp": DATA_TIMESTAMP}
+    Recording(fake.pages, fake.walks, version).save(recording)
+    with databases.fresh(f"ingest-{label}") as url:
+        tracker(["claims", "load", str(claims_file)], _environment(url, "http://x"), work)
+        ingest = python(["-m", "benchmarks.ingest", url, str(recording)], work)
+    recording.unlink()
+    return Throughput(**ingest["sync"]), Throughput(**ingest["baseline"])
+
+
 def measure(
     registry: Registry, databases: Databases, work: Path, *, repeat: int = 3
 ) -> Measurement:
     """Every number of one scale on one database."""
+    label = registry.scale.name
     claims_file = work / "claims.yaml"
     claims_file.write_text(yaml.safe_dump(registry.claim_file(), sort_keys=False))
-    topics = [claim["topic"] for claim in registry.claims]
     fake = RecordingFake(registry.studies, data_timestamp=DATA_TIMESTAMP)
-    with fake, databases.fresh(f"sync-{registry.scale.name}") as url:
-        matches = [fake.count(query_of(topic)) for topic in topics]
-        since = date.fromisoformat(DATA_TIMESTAMP[:10]) - OVERLAP
+    with fake, databases.fresh(f"sync-{label}") as url:
         env = _environment(url, fake.url)
         tracker(["claims", "load", str(claims_file)], env, work)
-
-        fake.recording, before = True, len(fake.requests)
-        first = tracker(["sync", "--quiet"], env, work, peak=True)
-        fake.recording, full_requests = False, len(fake.requests) - before
-
-        before = len(fake.requests)
-        tracker(["sync", "--quiet"], env, work)
-        unchanged_requests = len(fake.requests) - before
-
-        shift_back(url, DAYS_SINCE_IMPORT)
-        changed = changed_versions(registry)
-        for raw in changed:
-            fake.put_study(raw)
-        fake.set_data_timestamp(CHANGED_DATA_TIMESTAMP)
-        window = [fake.count(query_of(topic, since)) for topic in topics]
-        before = len(fake.requests)
-        tracker(["sync", "--quiet"], env, work)
-        changed_requests = len(fake.requests) - before
-
-        now = datetime.now(UTC)
-        week, import_week = _iso_week(now), _iso_week(now - timedelta(days=DAYS_SINCE_IMPORT))
-        startup_seconds = median_seconds(["--version"], env, work, times=repeat)
-        status_seconds = median_seconds(["status"], env, work, times=repeat)
-        digest = ["digest", "--week", week, "--out", "-"]
-        digest_seconds = median_seconds(digest, env, work, times=repeat)
-        digest = ["digest", "--week", import_week, "--out", "-"]
-        digest_import_seconds = median_seconds(digest, env, work, times=repeat)
-
-    recording = work / "recording.pickle"
-    version = {"apiVersion": API_VERSION, "dataTimestamp": DATA_TIMESTAMP}
-    Recording(fake.pages, fake.walks, version).save(recording)
-    with databases.fresh(f"ingest-{registry.scale.name}") as ingest_url:
-        tracker(["claims", "load", str(claims_file)], _environment(ingest_url, "http://x"), work)
-        ingest = python(["-m", "benchmarks.ingest", ingest_url, str(recording)], work)
-    recording.unlink()
-    synced, baseline = Throughput(**ingest["sync"]), Throughput(**ingest["baseline"])
-
+        syncs = _syncs(registry, fake, url, env, work)
+        timings = _timings(env, work, repeat)
+    synced, baseline = _ingest(fake, databases, label, claims_file, work)
     return Measurement(
-        scale=registry.scale.name,
+        scale=label,
         database=databases.name,
         claims=len(registry.claims),
         studies=len(registry.studies),
-        matches=sum(matches),
-        fewest_pages=fewest_pages(matches),
-        full_requests=full_requests,
-        full_expected=1 + walk_requests(matches),
-        full_sync_seconds=first.seconds,
-        unchanged_requests=unchanged_requests,
-        changed_studies=len(changed),
-        changed_requests=changed_requests,
-        changed_expected=1 + walk_requests(window),
+        matches=sum(syncs.matches),
+        fewest_pages=fewest_pages(syncs.matches),
+        full_requests=syncs.full_requests,
+        full_expected=1 + walk_requests(syncs.matches),
+        full_sync_seconds=syncs.first.seconds,
+        unchanged_requests=syncs.unchanged_requests,
+        changed_studies=syncs.changed_studies,
+        changed_requests=syncs.changed_requests,
+        changed_expected=1 + walk_requests(syncs.window),
         ingest_studies=synced.studies,
         ingest_per_second=synced.per_second,
         baseline_per_second=baseline.per_second,
-        peak_rss_mb=first.peak_rss_mb,
-        startup_seconds=startup_seconds,
-        status_seconds=status_seconds,
-        digest_seconds=digest_seconds,
-        digest_import_seconds=digest_import_seconds,
+        peak_rss_mb=syncs.first.peak_rss_mb,
+        **timings,
     )
 
 
