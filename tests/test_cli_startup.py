@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 DEFERRED = ("alembic", "requests", "jinja2", "apscheduler", "claims.draft", "tracker.sync")
 
@@ -20,3 +22,19 @@ def test_start_up_leaves_each_commands_heavy_imports_for_its_command() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_status_loads_no_orm_models_and_no_claim_files_reader(tmp_path: Path) -> None:
+    probe = (
+        "import sys\n"
+        "from tracker.cli import main\n"
+        "assert main(['status']) == 0\n"
+        "loaded = ('sqlalchemy.orm', 'db.models', 'yaml', 'claims.load')\n"
+        "print(','.join(name for name in loaded if name in sys.modules), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'tracker.db'}"}
+    subprocess.run([sys.executable, "-m", "tracker", "db", "upgrade"], env=env, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
+    )
+    assert result.stderr.strip() == ""
