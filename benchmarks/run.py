@@ -230,11 +230,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _read(path: Path) -> list[Measurement]:
+    """Measurements from `--json`; a number missing, null or NaN (a command that failed) is
+    NaN."""
     known = {field.name for field in fields(Measurement)}
     return [
-        Measurement(**{name: item.get(name, 0.0) for name in known})
+        Measurement(**{name: _number(item.get(name)) for name in known})
         for item in json.loads(path.read_text())
     ]
+
+
+def _number(value: Any) -> Any:
+    return float("nan") if value is None else value
 
 
 if __name__ == "__main__":

@@ -116,9 +116,10 @@ def _event_item(
     if kind == EventKind.LINKED and nct_id in flagged:
         return None
     if kind == EventKind.STATUS_CHANGED:
-        for flagged in _TRANSITION_FLAGS:
-            if (nct_id, flagged) in items and items[(nct_id, flagged)]["status"] == detail["new"]:
-                items[(nct_id, flagged)].update(old=detail["old"], new=detail["new"])
+        for flag_kind in _TRANSITION_FLAGS:
+            flag_item = items.get((nct_id, flag_kind))
+            if flag_item is not None and flag_item["status"] == detail["new"]:
+                flag_item.update(old=detail["old"], new=detail["new"])
                 return None
     item = _item(kind, nct_id, event["effective_on"] or _day(event["observed_at"], zone), study)
     if kind == EventKind.STATUS_CHANGED:
