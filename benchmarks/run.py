@@ -137,7 +137,7 @@ def _ingest(
 
 
 def measure(
-    registry: Registry, databases: Databases, work: Path, *, repeat: int = 3
+    registry: Registry, databases: Databases, work: Path, *, repeat: int = 5
 ) -> Measurement:
     """Every number of one scale on one database."""
     label = registry.scale.name
@@ -207,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="JSON of an earlier run, shown alongside (default: the code before the speed-ups)",
     )
     parser.add_argument(
-        "--repeat", type=int, default=3, help="runs of each timed query command (median)"
+        "--repeat", type=int, default=5, help="runs of each timed query command (median)"
     )
     args = parser.parse_args(argv)
     names = args.databases or ["sqlite", "postgres"]

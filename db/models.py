@@ -130,17 +130,6 @@ class Study(Base):
     """
 
     __tablename__ = "studies"
-    __table_args__ = (
-        Index(
-            "ix_studies_evidence_summary",
-            "nct_id",
-            "overall_status",
-            "has_results",
-            "results_first_posted",
-            "phase_rank",
-            "last_update_posted",
-        ),
-    )
 
     nct_id: Mapped[str] = mapped_column(NCT_ID, primary_key=True)
     brief_title: Mapped[str | None] = mapped_column(Text)
@@ -183,7 +172,6 @@ class ClaimStudy(Base):
     """
 
     __tablename__ = "claim_studies"
-    __table_args__ = (Index(None, "claim_id", "is_matching", "nct_id"),)
 
     claim_id: Mapped[str] = mapped_column(ForeignKey("claims.id"), primary_key=True)
     nct_id: Mapped[str] = mapped_column(ForeignKey("studies.nct_id"), primary_key=True, index=True)

@@ -3,10 +3,9 @@
 The view `claim_evidence_status` counted each claim's trials by joining every matching
 link to its study, every time it was read. The counts now live in `claim_trial_counts`,
 which the sync keeps (`db.trial_counts`); this migration fills it from the links, and the
-view reads it, with the same columns and numbers. The new indexes cover what the counting
-and the view's open-flag counts read: a link's claim, match state and study; a study's
-status, results, phase and last update; a flag's claim, acknowledgement and kind (the last
-replaces the (claim_id, acknowledged_at) index it extends).
+view reads it, with the same columns and numbers. A new index covers what the view's
+open-flag counts read, a flag's claim, acknowledgement and kind; it replaces the
+(claim_id, acknowledged_at) index it extends.
 
 Revision ID: 0005
 Revises: 0004
@@ -22,15 +21,6 @@ revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
-
-STUDY_SUMMARY = [
-    "nct_id",
-    "overall_status",
-    "has_results",
-    "results_first_posted",
-    "phase_rank",
-    "last_update_posted",
-]
 
 FILL_COUNTS = """
 INSERT INTO claim_trial_counts (
@@ -229,12 +219,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("claim_id", name=op.f("pk_claim_trial_counts")),
     )
     op.create_index(
-        op.f("ix_claim_studies_claim_id_is_matching_nct_id"),
-        "claim_studies",
-        ["claim_id", "is_matching", "nct_id"],
-    )
-    op.create_index("ix_studies_evidence_summary", "studies", STUDY_SUMMARY)
-    op.create_index(
         op.f("ix_flags_claim_id_acknowledged_at_kind"),
         "flags",
         ["claim_id", "acknowledged_at", "kind"],
@@ -252,6 +236,4 @@ def downgrade() -> None:
         op.f("ix_flags_claim_id_acknowledged_at"), "flags", ["claim_id", "acknowledged_at"]
     )
     op.drop_index(op.f("ix_flags_claim_id_acknowledged_at_kind"), table_name="flags")
-    op.drop_index("ix_studies_evidence_summary", table_name="studies")
-    op.drop_index(op.f("ix_claim_studies_claim_id_is_matching_nct_id"), table_name="claim_studies")
     op.drop_table("claim_trial_counts")
