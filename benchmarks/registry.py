@@ -9,8 +9,7 @@ the fake's search, independently of the sync.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -47,17 +46,6 @@ class RecordingFake(FakeCtgov):
         """How many studies the registry holds for a query, asked without HTTP."""
         params = {**query.params(page_size=1), "countTotal": "true"}
         return int(self.corpus.page(params)["totalCount"])
-
-
-def query_of(topic: Mapping[str, Sequence[str]], updated_since: date | None = None) -> StudyQuery:
-    """The query the sync sends for a claim file's topic."""
-    return StudyQuery(
-        conditions=tuple(topic.get("conditions", ())),
-        interventions=tuple(topic.get("interventions", ())),
-        terms=tuple(topic.get("terms", ())),
-        study_types=tuple(topic.get("study_types", ())),
-        updated_since=updated_since,
-    )
 
 
 def fewest_pages(matches: Iterable[int]) -> int:

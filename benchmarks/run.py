@@ -24,18 +24,21 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy.exc import SQLAlchemyError
 
 from benchmarks import report
 from benchmarks.corpus import CHANGED_DATA_TIMESTAMP, DATA_TIMESTAMP, SCALES, Registry, generate
 from benchmarks.corpus import changed_studies as changed_versions
 from benchmarks.databases import Databases, PostgresServer, SqliteFiles
 from benchmarks.ingest import Recording, Throughput
-from benchmarks.measure import Measured, median_seconds, python, tracker
-from benchmarks.registry import RecordingFake, fewest_pages, query_of, walk_requests
+from benchmarks.measure import CommandFailed, Measured, median_seconds, python, tracker
+from benchmarks.registry import RecordingFake, fewest_pages, walk_requests
 from benchmarks.report import Measurement
 from benchmarks.timeshift import shift_back
+from claims.parse import parse_file
+from claims.spec import Topic
 from tracker.ctgov.fake.corpus import API_VERSION
-from tracker.sync.run import OVERLAP
+from tracker.sync.run import OVERLAP, query_for
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 BEFORE = Path(__file__).with_name("before-f94cd85.json")
@@ -86,12 +89,16 @@ def _requests(fake: RecordingFake, args: list[str], env: dict[str, str], work: P
 
 
 def _syncs(
-    registry: Registry, fake: RecordingFake, url: str, env: dict[str, str], work: Path
+    registry: Registry,
+    topics: Sequence[Topic],
+    fake: RecordingFake,
+    url: str,
+    env: dict[str, str],
+    work: Path,
 ) -> _Syncs:
     """The first full sync (recorded), a quiet nightly one, and one a week later after 1 %
     of the studies changed."""
-    topics = [claim["topic"] for claim in registry.claims]
-    matches = [fake.count(query_of(topic)) for topic in topics]
+    matches = [fake.count(query_for(topic)) for topic in topics]
     fake.recording, before = True, len(fake.requests)
     first = tracker(["sync", "--quiet"], env, work, peak=True)
     fake.recording, full_requests = False, len(fake.requests) - before
@@ -102,7 +109,7 @@ def _syncs(
         fake.put_study(raw)
     fake.set_data_timestamp(CHANGED_DATA_TIMESTAMP)
     since = date.fromisoformat(DATA_TIMESTAMP[:10]) - OVERLAP
-    window = [fake.count(query_of(topic, since)) for topic in topics]
+    window = [fake.count(query_for(topic, since)) for topic in topics]
     changed_requests = _requests(fake, ["sync", "--quiet"], env, work)
     return _Syncs(
         first, full_requests, unchanged_requests, changed_requests, len(changed), matches, window
@@ -143,11 +150,12 @@ def measure(
     label = registry.scale.name
     claims_file = work / "claims.yaml"
     claims_file.write_text(yaml.safe_dump(registry.claim_file(), sort_keys=False))
+    topics = [claim.topic for claim in parse_file(claims_file).claims]
     fake = RecordingFake(registry.studies, data_timestamp=DATA_TIMESTAMP)
     with fake, databases.fresh(f"sync-{label}") as url:
         env = _environment(url, fake.url)
         tracker(["claims", "load", str(claims_file)], env, work)
-        syncs = _syncs(registry, fake, url, env, work)
+        syncs = _syncs(registry, topics, fake, url, env, work)
         timings = _timings(env, work, repeat)
     synced, baseline = _ingest(fake, databases, label, claims_file, work)
     return Measurement(
@@ -175,6 +183,20 @@ def measure(
 def _databases(names: Sequence[str], postgres_url: str, work: Path) -> list[Databases]:
     kinds = {"sqlite": SqliteFiles(work), "postgres": PostgresServer(postgres_url)}
     return [kinds[name] for name in names]
+
+
+def _measure_all(
+    scales: Sequence[str], names: Sequence[str], postgres_url: str, repeat: int
+) -> list[Measurement]:
+    results: list[Measurement] = []
+    with tempfile.TemporaryDirectory(prefix="tracker-benchmark-") as folder:
+        work = Path(folder)
+        for scale in scales:
+            registry = generate(SCALES[scale])
+            for databases in _databases(names, postgres_url, work):
+                print(f"measuring {scale} on {databases.name} ...", file=sys.stderr, flush=True)
+                results.append(measure(registry, databases, work, repeat=repeat))
+    return results
 
 
 def _machine(postgres_url: str | None) -> dict[str, Any]:
@@ -211,14 +233,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     names = args.databases or ["sqlite", "postgres"]
-    results: list[Measurement] = []
-    with tempfile.TemporaryDirectory(prefix="tracker-benchmark-") as folder:
-        work = Path(folder)
-        for scale in args.scales:
-            registry = generate(SCALES[scale])
-            for databases in _databases(names, args.postgres, work):
-                print(f"measuring {scale} on {databases.name} ...", file=sys.stderr, flush=True)
-                results.append(measure(registry, databases, work, repeat=args.repeat))
+    try:
+        results = _measure_all(args.scales, names, args.postgres, args.repeat)
+    except (CommandFailed, SQLAlchemyError, OSError) as exc:
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        print(f"benchmark: error: {first_line}", file=sys.stderr)
+        return 1
     before = _read(args.before) if args.before and args.before.exists() else []
     machine = _machine(args.postgres if "postgres" in names else None)
     source = BEFORE_SOURCE if args.before == BEFORE else f"`{args.before}`"

@@ -6,7 +6,7 @@ from ctgov_builders import make_study, nct
 
 from claims.spec import Topic
 from tracker.ctgov import parse_study
-from tracker.sync.matching import matched_on
+from tracker.sync.matching import TopicMatcher
 from tracker.sync.studies import changes, study_row
 
 TOPIC = Topic(
@@ -25,7 +25,7 @@ def test_matched_on_lists_the_topic_phrases_found_in_the_study() -> None:
             interventions=[("BIOLOGICAL", "Mesenchymal Stem Cell", ["umbilical cord MSC"])],
         )
     )
-    assert matched_on(TOPIC, study) == {
+    assert TopicMatcher(TOPIC).matched_on(study) == {
         "conditions": ["hepatocellular carcinoma"],
         "interventions": ["mesenchymal stem cells", "MSC"],
         "terms": ["survival"],
@@ -34,13 +34,17 @@ def test_matched_on_lists_the_topic_phrases_found_in_the_study() -> None:
 
 def test_a_study_found_only_through_registry_synonyms_matched_on_nothing() -> None:
     study = parse_study(make_study(nct(2), conditions=["HCC"], interventions=["Stromal cells"]))
-    assert matched_on(TOPIC, study) == {"conditions": [], "interventions": [], "terms": []}
+    assert TopicMatcher(TOPIC).matched_on(study) == {
+        "conditions": [],
+        "interventions": [],
+        "terms": [],
+    }
 
 
 def test_phrases_match_whole_words_only() -> None:
     study = parse_study(make_study(nct(3), conditions=["Deliver cancer"], interventions=["MSCX"]))
-    assert matched_on(TOPIC, study)["conditions"] == []
-    assert matched_on(TOPIC, study)["interventions"] == []
+    assert TopicMatcher(TOPIC).matched_on(study)["conditions"] == []
+    assert TopicMatcher(TOPIC).matched_on(study)["interventions"] == []
 
 
 def _row(**changes: object) -> dict[str, object]:

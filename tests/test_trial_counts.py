@@ -1,4 +1,5 @@
-"""The trial counts the status view reads stay equal to a count made from the links.
+"""The trial counts the status view reads stay equal to a count made from the links,
+through every sync and through migrating a database that already holds links.
 
 The sync keeps `claim_trial_counts`; here each sync of the registry-days scenario (new
 links, status changes shared by several claims, results, a study no longer matching) is
@@ -17,8 +18,9 @@ from sync_helpers import write_claims
 from test_sync_scenario import day_four, day_one, day_three, day_two
 
 from db.engine import connect
+from db.migrate import downgrade, upgrade
 from db.models import ClaimStudy, ClaimTrialCounts, Study
-from db.views import STATUS_GROUPS
+from db.views import STATUS_GROUPS, claim_evidence_status
 from tracker.ctgov.fake import FakeCtgov
 
 COUNTED = ("trials_total", *STATUS_GROUPS, "with_results", "phase_rank", "last_change")
@@ -78,3 +80,30 @@ def test_kept_counts_equal_a_recount_after_every_sync(
 
         assert kept(database_url) == recounted(database_url)
     assert kept(database_url)["liver-msc"]["trials_total"] >= 1
+
+
+def status_view(database_url: str) -> list[dict[str, Any]]:
+    engine = connect(database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(select(claim_evidence_status)).all()
+    engine.dispose()
+    return sorted((dict(row._mapping) for row in rows), key=lambda row: row["claim_id"])
+
+
+def test_migrating_an_existing_database_keeps_every_status_number(
+    tracker: Tracker, registry: FakeCtgov, database_url: str, tmp_path: Path
+) -> None:
+    assert tracker("claims", "load", str(write_claims(tmp_path))).status == 0
+    for day in (day_one, day_two, day_three):
+        day(registry)
+        assert tracker("sync").status == 0
+    before = status_view(database_url)
+    engine = connect(database_url)
+
+    downgrade(engine, "0004")
+    assert status_view(database_url) == before
+    upgrade(engine)
+    engine.dispose()
+
+    assert status_view(database_url) == before
+    assert kept(database_url) == recounted(database_url)

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, insert, select
 
 from db.engine import transaction
 from db.enums import PHASE_RANK
+from db.migrate import downgrade, upgrade
 from db.models import Article, Claim, ClaimStudy, ClaimTopic, Study
 from db.trial_counts import refresh_trial_counts
 from db.views import EVIDENCE_LEVELS, STATUS_GROUPS, claim_evidence_status
@@ -118,3 +119,14 @@ def test_every_registry_status_falls_in_its_documented_group(
 @pytest.mark.parametrize("phase", list(PHASE_RANK))
 def test_highest_phase_is_named_back_from_its_rank(engine: Engine, phase: str) -> None:
     assert _claim_with_one_study(engine, "RECRUITING", phase)["highest_phase"] == phase
+
+
+@pytest.mark.parametrize("phase", list(PHASE_RANK))
+def test_migrating_to_kept_counts_keeps_the_highest_phase(engine: Engine, phase: str) -> None:
+    row = _claim_with_one_study(engine, "COMPLETED", phase)
+
+    downgrade(engine, "0004")
+    upgrade(engine)
+
+    with transaction(engine) as session:
+        assert dict(session.execute(select(claim_evidence_status)).one()._mapping) == row

@@ -17,7 +17,8 @@ _claims = table("claims", column("id"), column("article_id"), column("position")
 
 
 def status_rows(connection: Connection, claim_id: str | None = None) -> list[dict[str, Any]]:
-    """The view's rows in catalog order: every active claim, or the one named (if any)."""
+    """The view's rows in catalog order: every active claim, or the one named, active or
+    retired (none when no claim has that id: the view has a row for every claim)."""
     view = claim_evidence_status
     query = select(view).join(_claims, _claims.c.id == view.c.claim_id)
     if claim_id is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from claims.errors import UnknownClaim
 from db.views import FLAG_COLUMNS, claim_evidence_status
 from tracker.cli.context import Context
 from tracker.cli.output import add_format_option, emit, write_json
@@ -43,21 +44,13 @@ def _open_flags(row: dict[str, Any]) -> str:
     )
 
 
-def _unknown(ctx: Context, claim_id: str) -> None:
-    """Raise what `tracker show` raises for a claim id that is not in the catalog."""
-    from claims.query import get_claim
-
-    with ctx.transaction() as session:
-        get_claim(session, claim_id)
-
-
 def run_status(ctx: Context, args: argparse.Namespace) -> int:
     from tracker.status import nested, status_rows
 
     with ctx.connection() as connection:
         rows = status_rows(connection, args.claim_id)
-        if args.claim_id is not None and not rows:
-            _unknown(ctx, args.claim_id)
+    if args.claim_id is not None and not rows:
+        raise UnknownClaim(args.claim_id)
     if args.format == "json":
         write_json([nested(row) for row in rows], ctx.out)
     elif args.format == "csv":

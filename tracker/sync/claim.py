@@ -8,7 +8,7 @@ queries whatever its size: nothing is queried per study.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -105,10 +105,9 @@ class ClaimSync:
         changed = set(page.changed)
         if linked:
             self.recount.add(self.plan.claim_id)
-        self.recount.update(self._claims_counting(changed))
         judged = set(page.rows) if self.plan.mode == "full" else linked | changed
         pairs = {(self.plan.claim_id, nct_id): self.plan.as_of for nct_id in judged}
-        pairs.update(self._other_claims(changed))
+        pairs.update(self._claims_of_changed(changed))
         self._raise_flags(pairs, page.records)
 
     def finish(self, data_timestamp: str | None, watermark: date) -> None:
@@ -203,34 +202,22 @@ class ClaimSync:
         self.result.links_created += len(new)
         return {event["nct_id"] for event in events}
 
-    def _claims_counting(self, nct_ids: set[str]) -> set[str]:
-        """Every claim (this one, others, retired ones) whose trials include these studies."""
-        if not nct_ids:
-            return set()
-        return set(
-            self.db.scalars(
-                select(ClaimStudy.claim_id)
-                .where(ClaimStudy.nct_id.in_(sorted(nct_ids)), ClaimStudy.is_matching)
-                .distinct()
-            )
-        )
-
-    def _other_claims(self, nct_ids: Iterable[str]) -> dict[tuple[str, str], date]:
-        """Active claims other than this one linked to studies that changed."""
-        nct_ids = list(nct_ids)
+    def _claims_of_changed(self, nct_ids: set[str]) -> dict[tuple[str, str], date]:
+        """The links of studies that changed: each claim they count for is recounted, and
+        the other active claims' links are judged for flags with their own `as_of`."""
         if not nct_ids:
             return {}
         rows = self.db.execute(
-            select(ClaimStudy.claim_id, ClaimStudy.nct_id, Claim.as_of)
+            select(ClaimStudy.claim_id, ClaimStudy.nct_id, Claim.as_of, Claim.status)
             .join(Claim, Claim.id == ClaimStudy.claim_id)
-            .where(
-                ClaimStudy.nct_id.in_(nct_ids),
-                ClaimStudy.is_matching,
-                ClaimStudy.claim_id != self.plan.claim_id,
-                Claim.status == ClaimStatus.ACTIVE,
-            )
-        )
-        return {(row.claim_id, row.nct_id): row.as_of for row in rows}
+            .where(ClaimStudy.nct_id.in_(sorted(nct_ids)), ClaimStudy.is_matching)
+        ).all()
+        self.recount.update(row.claim_id for row in rows)
+        return {
+            (row.claim_id, row.nct_id): row.as_of
+            for row in rows
+            if row.claim_id != self.plan.claim_id and row.status == ClaimStatus.ACTIVE
+        }
 
     def _transitions(self, nct_ids: list[str]) -> dict[str, list[Transition]]:
         found: dict[str, list[Transition]] = defaultdict(list)

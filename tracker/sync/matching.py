@@ -60,8 +60,3 @@ class TopicMatcher:
 
     def _found(self, kind: str, haystack: str) -> list[str]:
         return [phrase for phrase, needle in self._phrases[kind] if needle in haystack]
-
-
-def matched_on(topic: Topic, study: StudyRecord) -> dict[str, Any]:
-    """The topic's phrases found in one study (see `TopicMatcher` to test many)."""
-    return TopicMatcher(topic).matched_on(study)

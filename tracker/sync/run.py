@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from claims.errors import UnknownClaim
 from claims.query import topic_of
+from claims.spec import Topic
 from db.engine import describe, transaction
 from db.enums import ClaimStatus, RunOutcome
 from db.errors import DatabaseError
@@ -79,14 +80,14 @@ def plan_claim(
     return replace(plan, mode="incremental", updated_since=state.watermark - OVERLAP)
 
 
-def query_for(plan: ClaimPlan) -> StudyQuery:
-    topic = plan.topic
+def query_for(topic: Topic, updated_since: date | None = None) -> StudyQuery:
+    """What to ask ClinicalTrials.gov for a topic, optionally only what was updated since."""
     return StudyQuery(
         conditions=topic.conditions,
         interventions=topic.interventions,
         terms=topic.terms,
         study_types=topic.study_types,
-        updated_since=plan.updated_since,
+        updated_since=updated_since,
     )
 
 
@@ -226,7 +227,7 @@ def _sync_claim(
     try:
         with transaction(engine) as session:
             claim_sync = ClaimSync(session, plan, run_id, now)
-            for page in client.iter_pages(query_for(plan)):
+            for page in client.iter_pages(query_for(plan.topic, plan.updated_since)):
                 claim_sync.apply(page)
                 if progress is not None:
                     progress.page_done(plan, claim_sync.result.fetched)

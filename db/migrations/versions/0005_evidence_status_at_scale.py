@@ -1,9 +1,9 @@
-"""Evidence status at scale: the view reads kept counts, and covering indexes.
+"""Evidence status at scale: the view reads kept counts, and a covering flag index.
 
 The view `claim_evidence_status` counted each claim's trials by joining every matching
 link to its study, every time it was read. The counts now live in `claim_trial_counts`,
-which the sync keeps (`db.trial_counts`); this migration fills it from the links, and the
-view reads it, with the same columns and numbers. A new index covers what the view's
+which the sync keeps (`db.trial_counts`); this migration fills it from the old view, and
+the new view reads it, with the same columns and numbers. A new index covers what the view's
 open-flag counts read, a flag's claim, acknowledgement and kind; it replaces the
 (claim_id, acknowledged_at) index it extends.
 
@@ -15,53 +15,36 @@ Create Date: 2026-11-23
 from __future__ import annotations
 
 import sqlalchemy as sa
-from alembic import op
+from alembic import context, op
 
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-FILL_COUNTS = """
+PHASE_RANK_OF = """
+    CASE highest_phase
+        WHEN 'NA' THEN 0
+        WHEN 'EARLY_PHASE1' THEN 1
+        WHEN 'PHASE1' THEN 2
+        WHEN 'PHASE2' THEN 3
+        WHEN 'PHASE3' THEN 4
+        WHEN 'PHASE4' THEN 5
+    END"""
+"""The rank back from the phase name the old view gave (ranks as in `db.enums`)."""
+
+FILL_COUNTS = f"""
 INSERT INTO claim_trial_counts (
     claim_id, trials_total, planned, ongoing, completed, stopped, unknown, with_results,
     phase_rank, last_change
 )
 SELECT
-    claim_id,
-    COUNT(*),
-    SUM(CASE WHEN status_group = 'planned' THEN 1 ELSE 0 END),
-    SUM(CASE WHEN status_group = 'ongoing' THEN 1 ELSE 0 END),
-    SUM(CASE WHEN status_group = 'completed' THEN 1 ELSE 0 END),
-    SUM(CASE WHEN status_group = 'stopped' THEN 1 ELSE 0 END),
-    SUM(CASE WHEN status_group = 'unknown' THEN 1 ELSE 0 END),
-    SUM(with_results),
-    MAX(phase_rank),
-    MAX(last_update_posted)
-FROM (
-    SELECT
-        links.claim_id,
-        CASE
-            WHEN studies.overall_status = 'NOT_YET_RECRUITING' THEN 'planned'
-            WHEN studies.overall_status IN ('RECRUITING', 'ACTIVE_NOT_RECRUITING',
-                'ENROLLING_BY_INVITATION', 'AVAILABLE', 'TEMPORARILY_NOT_AVAILABLE')
-                THEN 'ongoing'
-            WHEN studies.overall_status IN ('COMPLETED', 'APPROVED_FOR_MARKETING',
-                'NO_LONGER_AVAILABLE') THEN 'completed'
-            WHEN studies.overall_status IN ('TERMINATED', 'WITHDRAWN', 'SUSPENDED')
-                THEN 'stopped'
-            ELSE 'unknown'
-        END AS status_group,
-        CASE WHEN studies.has_results OR studies.results_first_posted IS NOT NULL
-            THEN 1 ELSE 0 END AS with_results,
-        studies.phase_rank,
-        studies.last_update_posted
-    FROM claim_studies AS links
-    JOIN studies ON studies.nct_id = links.nct_id
-    WHERE links.is_matching
-) AS trials
-GROUP BY claim_id
+    claim_id, trials_total, planned, ongoing, completed, stopped, unknown, with_results,
+    {PHASE_RANK_OF}, last_change
+FROM claim_evidence_status
+WHERE trials_total > 0
 """
+"""The counts as the view still computes them from the links: the same numbers after."""
 
 VIEW_ON_COUNTS = """
 CREATE VIEW claim_evidence_status AS
@@ -112,92 +95,10 @@ LEFT JOIN claim_trial_counts AS t ON t.claim_id = claims.id
 LEFT JOIN flag_counts AS f ON f.claim_id = claims.id
 """
 
-VIEW_ON_LINKS = """
-CREATE VIEW claim_evidence_status AS
-WITH trials AS (
-    SELECT
-        links.claim_id,
-        CASE
-            WHEN studies.overall_status = 'NOT_YET_RECRUITING' THEN 'planned'
-            WHEN studies.overall_status IN ('RECRUITING', 'ACTIVE_NOT_RECRUITING',
-                'ENROLLING_BY_INVITATION', 'AVAILABLE', 'TEMPORARILY_NOT_AVAILABLE')
-                THEN 'ongoing'
-            WHEN studies.overall_status IN ('COMPLETED', 'APPROVED_FOR_MARKETING',
-                'NO_LONGER_AVAILABLE') THEN 'completed'
-            WHEN studies.overall_status IN ('TERMINATED', 'WITHDRAWN', 'SUSPENDED')
-                THEN 'stopped'
-            ELSE 'unknown'
-        END AS status_group,
-        CASE WHEN studies.has_results OR studies.results_first_posted IS NOT NULL
-            THEN 1 ELSE 0 END AS with_results,
-        studies.phase_rank,
-        studies.last_update_posted
-    FROM claim_studies AS links
-    JOIN studies ON studies.nct_id = links.nct_id
-    WHERE links.is_matching
-),
-trial_counts AS (
-    SELECT
-        claim_id,
-        COUNT(*) AS trials_total,
-        SUM(CASE WHEN status_group = 'planned' THEN 1 ELSE 0 END) AS planned,
-        SUM(CASE WHEN status_group = 'ongoing' THEN 1 ELSE 0 END) AS ongoing,
-        SUM(CASE WHEN status_group = 'completed' THEN 1 ELSE 0 END) AS completed,
-        SUM(CASE WHEN status_group = 'stopped' THEN 1 ELSE 0 END) AS stopped,
-        SUM(CASE WHEN status_group = 'unknown' THEN 1 ELSE 0 END) AS unknown,
-        SUM(with_results) AS with_results,
-        MAX(phase_rank) AS phase_rank,
-        MAX(last_update_posted) AS last_change
-    FROM trials
-    GROUP BY claim_id
-),
-flag_counts AS (
-    SELECT
-        claim_id,
-        SUM(CASE WHEN kind = 'NEW_TRIAL' THEN 1 ELSE 0 END) AS open_new_trial,
-        SUM(CASE WHEN kind = 'TRIAL_COMPLETED' THEN 1 ELSE 0 END) AS open_trial_completed,
-        SUM(CASE WHEN kind = 'RESULTS_POSTED' THEN 1 ELSE 0 END) AS open_results_posted,
-        SUM(CASE WHEN kind = 'TRIAL_STOPPED' THEN 1 ELSE 0 END) AS open_trial_stopped
-    FROM flags
-    WHERE acknowledged_at IS NULL
-    GROUP BY claim_id
-)
-SELECT
-    claims.id AS claim_id,
-    claims.article_id,
-    claims.status AS claim_status,
-    COALESCE(t.trials_total, 0) AS trials_total,
-    COALESCE(t.planned, 0) AS planned,
-    COALESCE(t.ongoing, 0) AS ongoing,
-    COALESCE(t.completed, 0) AS completed,
-    COALESCE(t.stopped, 0) AS stopped,
-    COALESCE(t.unknown, 0) AS unknown,
-    COALESCE(t.with_results, 0) AS with_results,
-    CASE t.phase_rank
-        WHEN 0 THEN 'NA'
-        WHEN 1 THEN 'EARLY_PHASE1'
-        WHEN 2 THEN 'PHASE1'
-        WHEN 3 THEN 'PHASE2'
-        WHEN 4 THEN 'PHASE3'
-        WHEN 5 THEN 'PHASE4'
-    END AS highest_phase,
-    CASE
-        WHEN COALESCE(t.with_results, 0) > 0 THEN 'results-available'
-        WHEN COALESCE(t.completed, 0) > 0 THEN 'completed-no-results'
-        WHEN COALESCE(t.ongoing, 0) > 0 THEN 'ongoing'
-        WHEN COALESCE(t.planned, 0) > 0 THEN 'planned-only'
-        ELSE 'no-trials'
-    END AS evidence_level,
-    COALESCE(f.open_new_trial, 0) AS open_new_trial,
-    COALESCE(f.open_trial_completed, 0) AS open_trial_completed,
-    COALESCE(f.open_results_posted, 0) AS open_results_posted,
-    COALESCE(f.open_trial_stopped, 0) AS open_trial_stopped,
-    t.last_change
-FROM claims
-LEFT JOIN trial_counts AS t ON t.claim_id = claims.id
-LEFT JOIN flag_counts AS f ON f.claim_id = claims.id
-"""
-"""The view as migration 0002 made it, for the downgrade."""
+
+def _view_on_links() -> str:
+    """The view as migration 0002 made it, for the downgrade (landed, so it never changes)."""
+    return str(context.script.get_revision("0002").module.CLAIM_EVIDENCE_STATUS)
 
 
 def upgrade() -> None:
@@ -231,7 +132,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP VIEW claim_evidence_status")
-    op.execute(VIEW_ON_LINKS)
+    op.execute(_view_on_links())
     op.create_index(
         op.f("ix_flags_claim_id_acknowledged_at"), "flags", ["claim_id", "acknowledged_at"]
     )
