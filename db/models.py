@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     Unicode,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -157,6 +158,8 @@ class Study(Base):
     results_first_posted: Mapped[str | None] = mapped_column(PARTIAL_DATE)
     last_update_posted: Mapped[str | None] = mapped_column(PARTIAL_DATE)
     has_results: Mapped[bool]
+    status_verified_date: Mapped[str | None] = mapped_column(PARTIAL_DATE)
+    nct_id_aliases: Mapped[list[str]] = mapped_column(server_default=text("'[]'"))
     record_hash: Mapped[str] = mapped_column(String(64))
     first_seen_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -257,6 +260,11 @@ class SyncRun(Base):
     events_created: Mapped[int] = mapped_column(Integer, default=0)
     flags_created: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[list[dict[str, Any]]]
+    api_url: Mapped[str | None] = mapped_column(Text)
+    studies_skipped: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    warnings: Mapped[list[dict[str, Any]]] = mapped_column(
+        default=list, server_default=text("'[]'")
+    )
 
 
 class ClaimTrialCounts(Base):
@@ -296,6 +304,17 @@ class ClaimSyncState(Base):
     last_run_id: Mapped[int | None] = mapped_column(ForeignKey("sync_runs.id"))
     synced_at: Mapped[datetime]
     full_synced_at: Mapped[datetime]
+
+
+class RegistryBinding(Base):
+    """The registry a database syncs against (one row): bookmarks are only valid there."""
+
+    __tablename__ = "registry_binding"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False, default=1)
+    api_url: Mapped[str] = mapped_column(Text)
+    bound_at: Mapped[datetime]
 
 
 class DigestDelivery(Base):
