@@ -8,7 +8,7 @@ import pytest
 
 from db.enums import FlagKind
 from tracker.ctgov.records import PartialDate
-from tracker.sync.rules import StudyFacts, Transition, due_flags
+from tracker.sync.flag_rules import StudyFacts, Transition, due_flags
 
 AS_OF = date(2026, 11, 21)
 
