@@ -7,7 +7,7 @@ from ctgov_builders import make_study, nct
 from claims.spec import Topic
 from tracker.ctgov import parse_study
 from tracker.sync.matching import TopicMatcher
-from tracker.sync.studies import changes, study_row
+from tracker.sync.study_rows import changes, study_row
 
 TOPIC = Topic(
     conditions=("hepatocellular carcinoma", "liver cancer"),
