@@ -196,7 +196,7 @@ def _show_table(ctx: Context, record: dict[str, Any], history: bool) -> None:
 
 def run_show(ctx: Context, args: argparse.Namespace) -> int:
     from claims.query import claim_record, get_claim
-    from tracker.evidence import events_for_claims, linked_trials
+    from tracker.trials import events_for_claims, linked_trials
 
     with ctx.transaction() as session:
         claim = get_claim(session, args.claim_id)
