@@ -28,7 +28,7 @@ from sqlalchemy import Column, Engine, MetaData, String, Table, Text
 from benchmarks.registry import page_key
 from db.engine import connect
 from tracker.ctgov.client import CtgovClient
-from tracker.ctgov.fake.server import API_PREFIX
+from tracker.fake_registry.server import API_PREFIX
 from tracker.sync import sync
 
 BASE_URL = "http://replay.invalid" + API_PREFIX

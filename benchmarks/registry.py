@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from tracker.ctgov.fake import FakeCtgov
-from tracker.ctgov.fake.server import Answer
 from tracker.ctgov.query import MAX_PAGE_SIZE, StudyQuery
+from tracker.fake_registry import FakeCtgov
+from tracker.fake_registry.server import Answer
 
 
 def page_key(api_path: str, params: Mapping[str, str]) -> str:

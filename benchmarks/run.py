@@ -37,7 +37,7 @@ from benchmarks.report import Measurement
 from benchmarks.timeshift import shift_back
 from claims.parse import parse_file
 from claims.spec import Topic
-from tracker.ctgov.fake.corpus import API_VERSION
+from tracker.fake_registry.corpus import API_VERSION
 from tracker.sync.run import OVERLAP, query_for
 
 RESULTS = Path(__file__).with_name("RESULTS.md")

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, create_engine, text
 from db.engine import connect
 from db.migrate import upgrade
 from tracker.cli import main
-from tracker.ctgov.fake import FakeCtgov
+from tracker.fake_registry import FakeCtgov
 
 pytest_plugins = ["ctgov_fixtures", "evidence_fixtures", "digest_fixtures", "smtp_fixtures"]
 

@@ -14,7 +14,7 @@ import responses
 from responses.registries import OrderedRegistry
 
 from tracker.ctgov import CtgovClient
-from tracker.ctgov.fake import FakeCtgov
+from tracker.fake_registry import FakeCtgov
 
 MOCK_API_URL = "https://ctgov.test/api/v2"
 FIXED_WALL_CLOCK = 1_790_000_000.0  # 2026-09-21T14:13:20Z

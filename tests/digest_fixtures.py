@@ -19,7 +19,7 @@ from test_sync_scenario import day_one, day_three, day_two
 
 from db.engine import connect
 from tracker.ctgov import CtgovClient
-from tracker.ctgov.fake import FakeCtgov
+from tracker.fake_registry import FakeCtgov
 from tracker.sync import sync
 
 UNCHANGED_CLAIM = """\

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from ctgov_builders import make_study, nct
 
-from tracker.ctgov.fake import FakeCtgov
+from tracker.fake_registry import FakeCtgov
 
 NO_FLAGS = {"NEW_TRIAL": 0, "TRIAL_COMPLETED": 0, "RESULTS_POSTED": 0, "TRIAL_STOPPED": 0}
 

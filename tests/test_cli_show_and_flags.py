@@ -13,7 +13,7 @@ from ctgov_builders import nct
 from sync_helpers import write_claims
 from test_sync_scenario import WHY_LIVER, day_one, day_two
 
-from tracker.ctgov.fake import FakeCtgov
+from tracker.fake_registry import FakeCtgov
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ from digest_fixtures import MARKUP_TITLE, sync_at
 from evidence_fixtures import status_record
 from sync_helpers import CLAIMS, LIVER, state, write_claims
 
-from tracker.ctgov.fake import FakeCtgov
 from tracker.digest.build import SHOWN_PER_SECTION
 from tracker.digest.week import IsoWeek
 from tracker.errors import UsageError
+from tracker.fake_registry import FakeCtgov
 
 WEEK = ("digest", "--week", "2026-W48", "--out", "-")
 URL = "https://clinicaltrials.gov/study/{}"

@@ -14,8 +14,8 @@ from ctgov_builders import make_study, nct
 from ctgov_fixtures import SleepRecorder
 
 from tracker.ctgov import CtgovClient, StudyQuery
-from tracker.ctgov.fake import FakeCtgov, Fault
 from tracker.errors import ApiRequestRejected, ApiUnavailable
+from tracker.fake_registry import FakeCtgov, Fault
 
 LIVER = StudyQuery(conditions=("liver cancer", "hepatocellular carcinoma"))
 CORPUS_SIZE = 9

@@ -11,9 +11,9 @@ import pytest
 import requests
 from ctgov_builders import make_study, nct, study_id
 
-from tracker.ctgov.fake import FakeCtgov, Fault, load_corpus, serve
-from tracker.ctgov.fake.essie import EssieError, parse
 from tracker.ctgov.query import FIELDS_PARAM
+from tracker.fake_registry import FakeCtgov, Fault, load_corpus, serve
+from tracker.fake_registry.essie import EssieError, parse
 
 SAMPLES = Path(__file__).parent / "data" / "ctgov"
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from ctgov_builders import make_study, nct, study_id
 
-from tracker.ctgov.fake import corpus as corpus_module
-from tracker.ctgov.fake.corpus import Corpus
+from tracker.fake_registry import corpus as corpus_module
+from tracker.fake_registry.corpus import Corpus
 
 SAMPLES = Path(__file__).parent / "data" / "ctgov"
 CONDITIONS = [

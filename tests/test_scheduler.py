@@ -27,7 +27,7 @@ from jobs import tasks
 from jobs.scheduler import job_specs, paused_scheduler, reconcile
 from jobs.triggers import cron_trigger
 from tracker.config import load_settings
-from tracker.ctgov.fake import FakeCtgov, Fault
+from tracker.fake_registry import FakeCtgov, Fault
 
 PARIS = ZoneInfo("Europe/Paris")
 

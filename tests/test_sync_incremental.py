@@ -15,7 +15,7 @@ from test_sync_scenario import day_one
 
 from claims.spec import Topic
 from tracker.cli.sync import TerminalProgress
-from tracker.ctgov.fake import FakeCtgov
+from tracker.fake_registry import FakeCtgov
 from tracker.sync import ClaimPlan, ClaimResult
 
 

@@ -23,7 +23,7 @@ from test_sync_scenario import day_one
 from db.engine import connect, transaction
 from db.models import ClaimStudy, ClaimSyncState, SyncRun
 from tracker.ctgov import CtgovClient
-from tracker.ctgov.fake import FakeCtgov, Fault
+from tracker.fake_registry import FakeCtgov, Fault
 from tracker.sync import sync
 
 NOW = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)

@@ -10,7 +10,7 @@ from conftest import Tracker
 from ctgov_builders import make_study, nct
 from sync_helpers import AML, LIVER, MYELOMA, state, write_claims
 
-from tracker.ctgov.fake import FakeCtgov, Fault
+from tracker.fake_registry import FakeCtgov, Fault
 
 WHY_LIVER = {
     "conditions": ["hepatocellular carcinoma"],

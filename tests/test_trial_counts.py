@@ -21,7 +21,7 @@ from db.engine import connect
 from db.migrate import downgrade, upgrade
 from db.models import ClaimStudy, ClaimTrialCounts, Study
 from db.views import STATUS_GROUPS, claim_evidence_status
-from tracker.ctgov.fake import FakeCtgov
+from tracker.fake_registry import FakeCtgov
 
 COUNTED = ("trials_total", *STATUS_GROUPS, "with_results", "phase_rank", "last_change")
 

@@ -3,7 +3,7 @@
 `CtgovClient` (client.py) fetches; `StudyQuery` (query.py) turns a claim's topic into
 parameters; `parse_study` (parse.py) turns JSON into a `StudyRecord` (records.py);
 `RateLimiter` (ratelimit.py) and retry.py keep it polite. The fake server lives in
-`tracker.ctgov.fake` and is imported from there only, so that the tool itself never loads
+`tracker.fake_registry` and is imported from there only, so that the tool itself never loads
 an HTTP server.
 """
 

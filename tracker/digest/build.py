@@ -28,8 +28,8 @@ from claims.query import list_claims
 from db.enums import ClaimStatus, EventKind, FlagKind
 from db.models import Flag, Study, StudyEvent
 from tracker.digest.week import IsoWeek
-from tracker.trials import events_for_claims
 from tracker.status import nested, status_rows
+from tracker.trials import events_for_claims
 
 STUDY_URL = "https://clinicaltrials.gov/study/{nct_id}"
 

@@ -21,8 +21,8 @@ from db.enums import ClaimStatus, EventKind
 from db.models import Base, Claim, ClaimStudy, ClaimSyncState, Flag, Study, StudyEvent
 from db.trial_counts import refresh_trial_counts
 from tracker.ctgov.records import PartialDate, StudyRecord
-from tracker.sync.matching import TopicMatcher
 from tracker.sync.flag_rules import StudyFacts, Transition, due_flags
+from tracker.sync.matching import TopicMatcher
 from tracker.sync.study_rows import COMPARED, changes, study_row
 
 Mode = Literal["full", "incremental", "unchanged"]

@@ -15,9 +15,9 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from tracker.ctgov.fake import essie
-from tracker.ctgov.fake.fields import BASIC_SEARCH, SEARCH_AREAS, area_texts
 from tracker.ctgov.records import PartialDate
+from tracker.fake_registry import essie
+from tracker.fake_registry.fields import BASIC_SEARCH, SEARCH_AREAS, area_texts
 
 Ids = set[str] | frozenset[str]
 _Dated = tuple[date, date, str]

@@ -25,8 +25,8 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from tracker.ctgov.fake import essie
-from tracker.ctgov.fake.fields import (
+from tracker.fake_registry import essie
+from tracker.fake_registry.fields import (
     BASIC_SEARCH,
     KeepTree,
     area_texts,
@@ -34,7 +34,7 @@ from tracker.ctgov.fake.fields import (
     keep_tree,
     project,
 )
-from tracker.ctgov.fake.index import Ids, SearchIndex, candidates
+from tracker.fake_registry.index import Ids, SearchIndex, candidates
 
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 1000

@@ -21,7 +21,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run_fake(ctx: Context, args: argparse.Namespace) -> int:
-    from tracker.ctgov.fake import FakeCtgov, serve
+    from tracker.fake_registry import FakeCtgov, serve
 
     if not args.corpus.is_dir():
         raise UsageError(f"{args.corpus} is not a folder of study files")

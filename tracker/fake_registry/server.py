@@ -22,8 +22,14 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tracker.ctgov.fake.corpus import DEFAULT_DATA_TIMESTAMP, BadRequest, Corpus, MovedTo, NotFound
-from tracker.ctgov.fake.faults import Fault, FaultKind, FaultQueue
+from tracker.fake_registry.corpus import (
+    DEFAULT_DATA_TIMESTAMP,
+    BadRequest,
+    Corpus,
+    MovedTo,
+    NotFound,
+)
+from tracker.fake_registry.faults import Fault, FaultKind, FaultQueue
 
 log = logging.getLogger(__name__)
 
