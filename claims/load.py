@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from claims.errors import CatalogConflict
-from claims.query import topic_of
+from claims.query import stored_topic
 from claims.spec import ArticleSpec, ClaimSpec, Topic
 from db.enums import ClaimStatus
 from db.models import Article, Claim, ClaimTopic
@@ -109,7 +109,7 @@ def _update_claim(
         ClaimStatus.ACTIVE,
     )
     current = (claim.position, claim.text, claim.as_of, claim.as_of_declared, claim.status)
-    topic_changed = topic_of(claim.topic) != spec.topic
+    topic_changed = stored_topic(claim.topic) != spec.topic
     if current == wanted and not topic_changed:
         return False
     claim.position, claim.text, claim.as_of, claim.as_of_declared, claim.status = wanted

@@ -13,7 +13,7 @@ from claims.spec import Topic
 from db.models import Article, Claim, ClaimTopic
 
 
-def topic_of(row: ClaimTopic) -> Topic:
+def stored_topic(row: ClaimTopic) -> Topic:
     """A stored topic version as the spec it was loaded from."""
     return Topic(
         conditions=tuple(row.conditions),

@@ -51,7 +51,7 @@ def connect(url: str) -> Engine:
     return engine
 
 
-def describe(engine: Engine) -> str:
+def display_url(engine: Engine) -> str:
     """The engine's URL with any password hidden, for messages."""
     return engine.url.render_as_string(hide_password=True)
 
@@ -60,10 +60,10 @@ def translate(exc: sa_exc.SQLAlchemyError, engine: Engine) -> DatabaseError:
     """The `db.errors` error a SQLAlchemy error stands for."""
     detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
     if "database is locked" in detail or "lock timeout" in detail:
-        return DatabaseLocked(f"{describe(engine)} is locked by another process: {detail}")
+        return DatabaseLocked(f"{display_url(engine)} is locked by another process: {detail}")
     if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
-        return DatabaseUnavailable(f"cannot use database {describe(engine)}: {detail}")
-    return DatabaseError(f"database error on {describe(engine)}: {detail}")
+        return DatabaseUnavailable(f"cannot use database {display_url(engine)}: {detail}")
+    return DatabaseError(f"database error on {display_url(engine)}: {detail}")
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from db.engine import describe, errors_translated
+from db.engine import display_url, errors_translated
 from db.errors import DatabaseError
 
 
@@ -37,7 +37,7 @@ def _postgres_lock(engine: Engine, name: str) -> Iterator[None]:
         got = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key})
         connection.commit()
         if not got.scalar_one():
-            raise LockHeld(f"{name} lock on {describe(engine)} is held by another process")
+            raise LockHeld(f"{name} lock on {display_url(engine)} is held by another process")
         try:
             yield
         finally:
@@ -52,7 +52,7 @@ def _file_lock(path: Path, name: str, engine: Engine) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise LockHeld(
-                f"{name} lock on {describe(engine)} is held by another process"
+                f"{name} lock on {display_url(engine)} is held by another process"
             ) from None
         try:
             yield

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, text
 
-from db.engine import describe, errors_translated
+from db.engine import display_url, errors_translated
 from db.errors import SchemaMismatch
 
 HEAD = "0006"
@@ -42,10 +42,10 @@ def ensure_schema(engine: Engine) -> None:
         return
     if current in migrate.known_revisions():
         raise SchemaMismatch(
-            f"database {describe(engine)} is at schema revision {current}; this tracker needs"
+            f"database {display_url(engine)} is at schema revision {current}; this tracker needs"
             f" {HEAD}: run `tracker db upgrade`"
         )
     raise SchemaMismatch(
-        f"database {describe(engine)} is at schema revision {current}, unknown to this"
+        f"database {display_url(engine)} is at schema revision {current}, unknown to this"
         " tracker: it was written by a newer version"
     )

@@ -23,7 +23,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine
 
-from db.engine import describe
+from db.engine import display_url
 from db.locks import LockHeld, exclusive
 from jobs import tasks
 from jobs.triggers import WallClockCronTrigger, cron_trigger
@@ -180,5 +180,5 @@ def run(
             log.info("stopping: waiting for running jobs to finish")
     except LockHeld:
         raise SchedulerAlreadyRunning(
-            f"another scheduler is running against {describe(engine)}"
+            f"another scheduler is running against {display_url(engine)}"
         ) from None

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.cli.context import Context
 from tracker.cli.output import add_format_option, emit, write_fields, write_json
-from tracker.wording import plural
+from tracker.wording import event_change, plural
 
 if TYPE_CHECKING:
     from claims.load import LoadReport
@@ -153,21 +153,7 @@ def _trial_rows(trials: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _history_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**event, "change": _describe(event)} for event in events]
-
-
-def _describe(event: dict[str, Any]) -> str:
-    detail = event["detail"]
-    if event["kind"] == "status_changed":
-        return f"{detail['old']} → {detail['new']}"
-    if event["kind"] == "dates_changed":
-        return "; ".join(
-            f"{name.removesuffix('_date')} {change['old']['date']} → {change['new']['date']}"
-            for name, change in detail.items()
-        )
-    if event["kind"] == "results_posted":
-        return f"results first posted {detail['results_first_posted']}"
-    return f"topic version {detail.get('topic_version')}"
+    return [{**event, "change": event_change(event["kind"], event["detail"])} for event in events]
 
 
 def _show_table(ctx: Context, record: dict[str, Any], history: bool) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from db.engine import describe
+from db.engine import display_url
 from db.revision import current_revision
 from tracker.cli.context import Context
 
@@ -25,10 +25,10 @@ def run_upgrade(ctx: Context, _args: argparse.Namespace) -> int:
     upgrade(engine)
     head = head_revision()
     if before == head:
-        print(f"{describe(engine)} is up to date (schema revision {head})", file=ctx.out)
+        print(f"{display_url(engine)} is up to date (schema revision {head})", file=ctx.out)
     else:
         print(
-            f"{describe(engine)} migrated from {before or 'empty'} to schema revision {head}",
+            f"{display_url(engine)} migrated from {before or 'empty'} to schema revision {head}",
             file=ctx.out,
         )
     return 0

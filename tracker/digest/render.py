@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from db.views import STATUS_GROUPS
 from tracker.digest.build import SECTIONS
 from tracker.digest.formats import Format
-from tracker.wording import plural
+from tracker.wording import date_changes, plural, results_posted, status_change
 
 GROUP_COLOURS = {
     "planned": "#9ecae1",
@@ -51,28 +51,20 @@ def week_span(start: date, end: date) -> str:
     return f"{start.day} {start:%B %Y} – {end.day} {end:%B %Y}"
 
 
-def _dates(changes: dict[str, Any]) -> str:
-    return "; ".join(
-        f"{name.removesuffix('_date').replace('_', ' ')} {old.get('date') or '?'} → "
-        f"{changes['new'][name].get('date') or '?'}"
-        for name, old in changes["old"].items()
-    )
-
-
-def describe(item: dict[str, Any]) -> str:
+def trial_change(item: dict[str, Any]) -> str:
     """What happened to a trial, in a few words."""
     kind, at = item["kind"], item["at"]
     if "old" in item and kind != "dates_changed":
-        return f"{item['old'] or 'no status'} → {item['new']} on {at}"
+        return f"{status_change(item['old'], item['new'])} on {at}"
     return {
         "new_trial": f"first posted {at}",
         "trial_completed": f"completed {at}",
-        "results_posted": f"results first posted {at}",
+        "results_posted": results_posted(at),
         "trial_stopped": f"{item['status']} {at}",
         "linked": f"linked {at}",
         "unmatched": "no longer found by the claim's search",
         "rematched": "found by the claim's search again",
-    }.get(kind) or _dates(item)
+    }.get(kind) or date_changes((name, old, item["new"][name]) for name, old in item["old"].items())
 
 
 def _label(claim_id: str) -> str:
@@ -133,7 +125,7 @@ def _environment(autoescape: bool) -> Environment:
     )
     environment.filters["md"] = markdown_escape
     environment.globals.update(
-        describe=describe,
+        describe=trial_change,
         plural=plural,
         sections=SECTIONS,
         groups=tuple(STATUS_GROUPS),

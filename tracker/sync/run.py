@@ -19,9 +19,9 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import selectinload
 
 from claims.errors import UnknownClaim
-from claims.query import topic_of
+from claims.query import stored_topic
 from claims.spec import Topic
-from db.engine import describe, transaction
+from db.engine import display_url, transaction
 from db.enums import ClaimStatus, RunOutcome
 from db.errors import DatabaseError
 from db.locks import LockHeld, exclusive
@@ -68,7 +68,7 @@ def plan_claim(
     claim: Claim, state: ClaimSyncState | None, *, full: bool, data_timestamp: str | None
 ) -> ClaimPlan:
     """Decide how much of a claim to fetch."""
-    plan = ClaimPlan(claim.id, topic_of(claim.topic), claim.topic_version, claim.as_of, "full")
+    plan = ClaimPlan(claim.id, stored_topic(claim.topic), claim.topic_version, claim.as_of, "full")
     if (
         full
         or state is None
@@ -269,7 +269,7 @@ def sync(
             return _run(engine, client, clock, claim_ids, full, progress, should_stop)
     except LockHeld:
         raise SyncAlreadyRunning(
-            f"another sync is running against {describe(engine)}; try again when it has finished"
+            f"another sync is running against {display_url(engine)}; try again when it has finished"
         ) from None
 
 
