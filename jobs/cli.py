@@ -11,12 +11,12 @@ import logging
 import signal
 import sys
 import threading
-from datetime import datetime
 from types import FrameType
 from typing import Any
 
 from tracker.cli.context import Context
 from tracker.cli.output import add_format_option, emit
+from tracker.config import variable_name
 
 FIELDS = ("id", "trigger", "next_run_time")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -36,7 +36,7 @@ def _list(ctx: Context, fmt: str) -> int:
 
     specs = job_specs(ctx.settings)
     with paused_scheduler(ctx.engine(), ctx.settings) as scheduler:
-        rows = planned(scheduler, specs, datetime.now(ctx.settings.zone))
+        rows = planned(scheduler, specs, ctx.now())
     emit(rows, fmt, ctx.out, fields=FIELDS)
     return 0
 
@@ -47,7 +47,8 @@ def _announce(ctx: Context, rows: list[dict[str, Any]]) -> None:
         logging.getLogger("jobs").info("%s (%s): next run %s", row["id"], row["trigger"], when)
     if not ctx.settings.smtp_host:
         logging.getLogger("jobs").warning(
-            "TRACKER_SMTP_HOST is not set: weekly digests will be written to digests/, not mailed"
+            "%s is not set: weekly digests will be written to digests/, not mailed",
+            variable_name("smtp_host"),
         )
 
 

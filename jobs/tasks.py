@@ -16,14 +16,10 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from db.engine import connect, transaction
-from db.revision import ensure_schema
-from tracker.config import Settings, load_settings
-from tracker.ctgov.client import CtgovClient
-from tracker.digest.build import build_digest
-from tracker.digest.files import default_path, save
-from tracker.digest.render import render
-from tracker.digest.send import Mailer, send_digest
+from tracker.compose import open_engine, registry_client
+from tracker.config import Settings, load_settings, variable_name
+from tracker.digest.files import default_path
+from tracker.digest.publish import publish_digest
 from tracker.digest.week import IsoWeek
 from tracker.errors import REPORTABLE, AlreadySent
 from tracker.sync import sync
@@ -35,9 +31,8 @@ STOP = threading.Event()
 
 @contextmanager
 def _database(settings: Settings) -> Iterator[Engine]:
-    engine = connect(settings.database_url)
+    engine = open_engine(settings)
     try:
-        ensure_schema(engine)
         yield engine
     finally:
         engine.dispose()
@@ -47,10 +42,7 @@ def nightly_sync() -> None:
     """`tracker sync`, stopping between claims when the scheduler shuts down."""
     try:
         settings = load_settings()
-        with (
-            _database(settings) as engine,
-            CtgovClient(settings.ctgov_api_url, rate_limit=settings.rate_limit) as client,
-        ):
+        with _database(settings) as engine, registry_client(settings) as client:
             report = sync(
                 engine, client, clock=lambda: datetime.now(settings.zone), should_stop=STOP.is_set
             )
@@ -78,24 +70,32 @@ def weekly_digest() -> None:
         now = datetime.now(settings.zone)
         week = IsoWeek.last_complete(now.date())
         with _database(settings) as engine:
-            with transaction(engine) as session:
-                document = build_digest(session, week, settings.zone)
-            path = save(render(document, "md"), default_path(week, "md"))
-            if not settings.smtp_host:
-                log.warning(
-                    "weekly digest of %s written to %s, not mailed: no TRACKER_SMTP_HOST",
-                    week,
-                    path,
-                )
-                return
-            mailer = Mailer.from_settings(settings)
-            send_digest(engine, document, mailer, now)
+            published = publish_digest(
+                engine,
+                settings,
+                week,
+                now,
+                fmt="md",
+                to=default_path(week, "md"),
+                send=bool(settings.smtp_host),
+            )
     except AlreadySent as exc:
         log.info("weekly digest: %s", exc)
         return
     except REPORTABLE as exc:
         log.error("weekly digest failed: %s", exc)
         return
+    if not published.recipients:
+        log.warning(
+            "weekly digest of %s written to %s, not mailed: no %s",
+            week,
+            published.path,
+            variable_name("smtp_host"),
+        )
+        return
     log.info(
-        "weekly digest of %s written to %s and sent to %s", week, path, ", ".join(mailer.recipients)
+        "weekly digest of %s written to %s and sent to %s",
+        week,
+        published.path,
+        ", ".join(published.recipients),
     )

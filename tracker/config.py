@@ -64,17 +64,13 @@ class Settings:
 
 def variable_name(name: str) -> str:
     """The environment variable of a setting: `rate_limit` → `TRACKER_RATE_LIMIT`."""
-    return _variable(name)
-
-
-def _variable(name: str) -> str:
     return "CTGOV_API_URL" if name == "ctgov_api_url" else f"TRACKER_{name.upper()}"
 
 
 def _text(name: str, value: Any) -> str:
     text = str(value).strip()
     if not text:
-        raise ConfigError(f"{_variable(name)} is empty")
+        raise ConfigError(f"{variable_name(name)} is empty")
     return text
 
 
@@ -83,10 +79,10 @@ def _rate(name: str, value: Any) -> float:
         rate = float(value)
     except (TypeError, ValueError):
         raise ConfigError(
-            f"{_variable(name)} must be a number of requests per minute, not {value!r}"
+            f"{variable_name(name)} must be a number of requests per minute, not {value!r}"
         ) from None
     if rate < 0:
-        raise ConfigError(f"{_variable(name)} must not be negative (0 means no limit)")
+        raise ConfigError(f"{variable_name(name)} must not be negative (0 means no limit)")
     return rate
 
 
@@ -95,7 +91,7 @@ def _zone(name: str, value: Any) -> str:
     try:
         ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"{_variable(name)}: unknown time zone {text!r}") from None
+        raise ConfigError(f"{variable_name(name)}: unknown time zone {text!r}") from None
     return text
 
 
@@ -103,16 +99,16 @@ def _port(name: str, value: Any) -> int:
     try:
         port = int(value)
     except (TypeError, ValueError):
-        raise ConfigError(f"{_variable(name)} must be a port number, not {value!r}") from None
+        raise ConfigError(f"{variable_name(name)} must be a port number, not {value!r}") from None
     if not 0 < port < 65536:
-        raise ConfigError(f"{_variable(name)} must be a port number from 1 to 65535")
+        raise ConfigError(f"{variable_name(name)} must be a port number from 1 to 65535")
     return port
 
 
 def _secret(name: str, value: Any) -> str:
     """Taken as given: a password may have spaces at either end. Never echoed back."""
     if not isinstance(value, str) or not value:
-        raise ConfigError(f"{_variable(name)} must be a non-empty string")
+        raise ConfigError(f"{variable_name(name)} must be a non-empty string")
     return value
 
 
@@ -121,9 +117,9 @@ def _addresses(name: str, value: Any) -> tuple[str, ...]:
     addresses = tuple(str(item).strip() for item in items if str(item).strip())
     for address in addresses:
         if "@" not in address:
-            raise ConfigError(f"{_variable(name)}: {address!r} is not an e-mail address")
+            raise ConfigError(f"{variable_name(name)}: {address!r} is not an e-mail address")
     if not addresses:
-        raise ConfigError(f"{_variable(name)} is empty")
+        raise ConfigError(f"{variable_name(name)} is empty")
     return addresses
 
 
@@ -165,7 +161,7 @@ def load_settings(environ: Mapping[str, str] | None = None, cwd: Path | None = N
     path = Path(named) if named else (cwd or Path.cwd()) / CONFIG_FILE_NAME
     raw = _read_file(path, required=bool(named))
     for setting in fields(Settings):
-        value = env.get(_variable(setting.name))
+        value = env.get(variable_name(setting.name))
         if value is not None and value != "":
             raw[setting.name] = value
     return Settings(**{name: _PARSERS[name](name, value) for name, value in raw.items()})

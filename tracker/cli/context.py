@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy import Connection, Engine
 
-from db.engine import connect, errors_translated, transaction
-from db.revision import ensure_schema
+from db.engine import errors_translated, transaction
+from tracker.compose import open_engine
 from tracker.config import Settings
 
 if TYPE_CHECKING:
@@ -29,9 +29,7 @@ class Context:
     def engine(self, *, migrate: bool = True) -> Engine:
         """The database engine; an empty database is migrated before first use."""
         if self._engine is None:
-            self._engine = connect(self.settings.database_url)
-            if migrate:
-                ensure_schema(self._engine)
+            self._engine = open_engine(self.settings, migrate=migrate)
         return self._engine
 
     @contextmanager

@@ -28,29 +28,25 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(run=run_digest)
 
 
-def _write(ctx: Context, text: str, out: str | None, default: Path) -> None:
-    from tracker.digest.files import save
-
-    if out == "-":
-        ctx.out.write(text)
-        return
-    print(f"wrote {save(text, Path(out) if out else default)}", file=ctx.err)
-
-
 def run_digest(ctx: Context, args: argparse.Namespace) -> int:
-    from tracker.digest.build import build_digest
     from tracker.digest.files import default_path
-    from tracker.digest.render import render
-    from tracker.digest.send import Mailer, send_digest
+    from tracker.digest.publish import publish_digest
 
     if args.force and not args.send:
         raise UsageError("--force only makes sense with --send")
     week = IsoWeek.parse(args.week) if args.week else IsoWeek.last_complete(ctx.now().date())
-    mailer = Mailer.from_settings(ctx.settings) if args.send else None
-    with ctx.transaction() as session:
-        document = build_digest(session, week, ctx.settings.zone)
-    _write(ctx, render(document, args.format), args.out, default_path(week, args.format))
-    if mailer is not None:
-        send_digest(ctx.engine(), document, mailer, ctx.now(), force=args.force)
-        print(f"sent the digest of {week} to {', '.join(mailer.recipients)}", file=ctx.err)
+    to = ctx.out if args.out == "-" else Path(args.out or default_path(week, args.format))
+    published = publish_digest(
+        ctx.engine(),
+        ctx.settings,
+        week,
+        ctx.now(),
+        fmt=args.format,
+        to=to,
+        send=args.send,
+        force=args.force,
+        on_saved=lambda path: print(f"wrote {path}", file=ctx.err),
+    )
+    if published.recipients:
+        print(f"sent the digest of {week} to {', '.join(published.recipients)}", file=ctx.err)
     return 0

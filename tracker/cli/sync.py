@@ -89,12 +89,11 @@ def _totals(report: SyncReport) -> str:
 
 
 def run_sync(ctx: Context, args: argparse.Namespace) -> int:
-    from tracker.ctgov.client import CtgovClient
+    from tracker.compose import registry_client
     from tracker.sync import sync
 
-    settings = ctx.settings
     progress = None if args.quiet or not ctx.err.isatty() else TerminalProgress(ctx.err)
-    with CtgovClient(settings.ctgov_api_url, rate_limit=settings.rate_limit) as client:
+    with registry_client(ctx.settings) as client:
         try:
             report = sync(
                 ctx.engine(),

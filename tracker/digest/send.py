@@ -11,14 +11,14 @@ import ssl
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 from typing import Any
 
 from sqlalchemy import Engine
 
 from db.engine import transaction
 from db.models import DigestDelivery
-from tracker.config import Settings
+from tracker.config import Settings, variable_name
 from tracker.digest.render import render
 from tracker.errors import AlreadySent, ConfigError, DeliveryError
 
@@ -40,18 +40,16 @@ class Mailer:
     @classmethod
     def from_settings(cls, settings: Settings) -> Mailer:
         missing = [
-            variable
-            for variable, value in (
-                ("TRACKER_SMTP_HOST", settings.smtp_host),
-                ("TRACKER_SMTP_FROM", settings.smtp_from),
-                ("TRACKER_DIGEST_TO", settings.digest_to),
-            )
-            if not value
+            variable_name(name)
+            for name in ("smtp_host", "smtp_from", "digest_to")
+            if not getattr(settings, name)
         ]
         if missing:
             raise ConfigError(f"--send needs {', '.join(missing)}")
         if settings.smtp_user and not settings.smtp_password:
-            raise ConfigError("TRACKER_SMTP_USER is set but TRACKER_SMTP_PASSWORD is not")
+            raise ConfigError(
+                f"{variable_name('smtp_user')} is set but {variable_name('smtp_password')} is not"
+            )
         return cls(
             host=str(settings.smtp_host),
             port=settings.smtp_port,
@@ -91,7 +89,9 @@ class Mailer:
         return smtp
 
 
-def compose(document: dict[str, Any], text: str, html: str, mailer: Mailer) -> EmailMessage:
+def compose(
+    document: dict[str, Any], text: str, html: str, mailer: Mailer, now: datetime
+) -> EmailMessage:
     """The digest as one message: Markdown as the plain-text part, HTML as the other."""
     summary = document["summary"]
     message = EmailMessage()
@@ -101,7 +101,7 @@ def compose(document: dict[str, Any], text: str, html: str, mailer: Mailer) -> E
     )
     message["From"] = mailer.sender
     message["To"] = ", ".join(mailer.recipients)
-    message["Date"] = formatdate(localtime=True)
+    message["Date"] = format_datetime(now)
     message["Message-ID"] = make_msgid(domain=mailer.sender.rpartition("@")[2] or None)
     message.set_content(text)
     message.add_alternative(html, subtype="html")
@@ -120,7 +120,7 @@ def send_digest(
                 f"the digest of {week} was sent on {already.sent_at:%Y-%m-%d %H:%M} UTC;"
                 " use --force to send it again"
             )
-    mailer.send(compose(document, render(document, "md"), render(document, "html"), mailer))
+    mailer.send(compose(document, render(document, "md"), render(document, "html"), mailer, now))
     with transaction(engine) as session:
         delivery = session.get(DigestDelivery, week)
         if delivery is None:
