@@ -14,7 +14,26 @@ from typing import Any
 from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
+from claims.query import claim_record, get_claim
 from db.models import ClaimStudy, Study, StudyEvent
+
+
+def claim_with_trials(session: Session, claim_id: str, *, history: bool = False) -> dict[str, Any]:
+    """A claim's record with its article and linked trials and, with `history`, their
+    events (what `tracker claims show` prints)."""
+    claim = get_claim(session, claim_id)
+    article = claim.article
+    record = claim_record(claim)
+    record["article"] = {
+        "id": article.id,
+        "title": article.title,
+        "url": article.url,
+        "published": article.published,
+    }
+    record["trials"] = linked_trials(session, claim.id)
+    if history:
+        record["history"] = events_for_claims(session, [claim.id])
+    return record
 
 
 def linked_trials(session: Session, claim_id: str) -> list[dict[str, Any]]:

@@ -181,28 +181,16 @@ def _show_table(ctx: Context, record: dict[str, Any], history: bool) -> None:
 
 
 def run_show(ctx: Context, args: argparse.Namespace) -> int:
-    from claims.query import claim_record, get_claim
-    from tracker.trials import events_for_claims, linked_trials
+    from tracker.trials import claim_with_trials
 
     with ctx.transaction() as session:
-        claim = get_claim(session, args.claim_id)
-        record = claim_record(claim)
-        article = claim.article
-        record["article"] = {
-            "id": article.id,
-            "title": article.title,
-            "url": article.url,
-            "published": article.published,
-        }
-        record["trials"] = linked_trials(session, claim.id)
-        if args.history:
-            record["history"] = events_for_claims(session, [claim.id])
+        record = claim_with_trials(session, args.claim_id, history=args.history)
     if args.format == "json":
         write_json(record, ctx.out)
     elif args.format == "csv" and args.history:
         emit(_history_rows(record["history"]), "csv", ctx.out, fields=HISTORY_CSV)
     elif args.format == "csv":
-        rows = [{"claim_id": claim.id, **trial} for trial in _trial_rows(record["trials"])]
+        rows = [{"claim_id": record["id"], **trial} for trial in _trial_rows(record["trials"])]
         emit(rows, "csv", ctx.out, fields=TRIAL_CSV)
     else:
         _show_table(ctx, record, args.history)
