@@ -3,29 +3,39 @@
 The view reads `claim_trial_counts` instead of joining every link to its study, which at
 a thousand claims is most of the time `tracker status` takes. The sync refreshes a claim's
 row in the transaction that changes its links or the studies linked to it, so the counts
-are never older than the links. The status groups are those of `db.views.STATUS_GROUPS`;
-a test keeps the two in agreement.
+are never older than the links. The SQL is written from `db.views.STATUS_GROUPS`, the one
+list of which status belongs to which group.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from sqlalchemy import Connection, bindparam, text
 
-TRIALS = """
+from db.views import STATUS_GROUPS, UNKNOWN_GROUP
+
+
+def _sql_list(values: Iterable[str]) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+_GROUP_CASE = "\n".join(
+    f"        WHEN studies.overall_status IN ({_sql_list(statuses)}) THEN '{group}'"
+    for group, statuses in STATUS_GROUPS.items()
+    if statuses
+)
+
+_GROUP_SUMS = "\n".join(
+    f"    SUM(CASE WHEN status_group = '{group}' THEN 1 ELSE 0 END)," for group in STATUS_GROUPS
+)
+
+TRIALS = f"""
 SELECT
     links.claim_id,
     CASE
-        WHEN studies.overall_status = 'NOT_YET_RECRUITING' THEN 'planned'
-        WHEN studies.overall_status IN ('RECRUITING', 'ACTIVE_NOT_RECRUITING',
-            'ENROLLING_BY_INVITATION', 'AVAILABLE', 'TEMPORARILY_NOT_AVAILABLE')
-            THEN 'ongoing'
-        WHEN studies.overall_status IN ('COMPLETED', 'APPROVED_FOR_MARKETING',
-            'NO_LONGER_AVAILABLE') THEN 'completed'
-        WHEN studies.overall_status IN ('TERMINATED', 'WITHDRAWN', 'SUSPENDED')
-            THEN 'stopped'
-        ELSE 'unknown'
+{_GROUP_CASE}
+        ELSE '{UNKNOWN_GROUP}'
     END AS status_group,
     CASE WHEN studies.has_results OR studies.results_first_posted IS NOT NULL
         THEN 1 ELSE 0 END AS with_results,
@@ -39,17 +49,12 @@ WHERE links.is_matching AND links.claim_id IN :claim_ids
 
 COUNTS = f"""
 INSERT INTO claim_trial_counts (
-    claim_id, trials_total, planned, ongoing, completed, stopped, unknown, with_results,
-    phase_rank, last_change
+    claim_id, trials_total, {", ".join(STATUS_GROUPS)}, with_results, phase_rank, last_change
 )
 SELECT
     claim_id,
     COUNT(*),
-    SUM(CASE WHEN status_group = 'planned' THEN 1 ELSE 0 END),
-    SUM(CASE WHEN status_group = 'ongoing' THEN 1 ELSE 0 END),
-    SUM(CASE WHEN status_group = 'completed' THEN 1 ELSE 0 END),
-    SUM(CASE WHEN status_group = 'stopped' THEN 1 ELSE 0 END),
-    SUM(CASE WHEN status_group = 'unknown' THEN 1 ELSE 0 END),
+{_GROUP_SUMS}
     SUM(with_results),
     MAX(phase_rank),
     MAX(last_update_posted)

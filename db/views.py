@@ -11,6 +11,8 @@ from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text
 
 VIEWS = MetaData()
 
+UNKNOWN_GROUP = "unknown"
+
 STATUS_GROUPS: dict[str, tuple[str, ...]] = {
     "planned": ("NOT_YET_RECRUITING",),
     "ongoing": (
@@ -22,9 +24,10 @@ STATUS_GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "completed": ("COMPLETED", "APPROVED_FOR_MARKETING", "NO_LONGER_AVAILABLE"),
     "stopped": ("TERMINATED", "WITHDRAWN", "SUSPENDED"),
-    "unknown": (),
+    UNKNOWN_GROUP: (),
 }
-"""Overall statuses by group; any other status (UNKNOWN, WITHHELD, none) is `unknown`."""
+"""Overall statuses by group; any other status (UNKNOWN, WITHHELD, none) is `unknown`.
+The one list: the counts' SQL (`db.trial_counts`) and the flag rules read it."""
 
 EVIDENCE_LEVELS = (
     "no-trials",

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from db.enums import FlagKind
+from db.views import STATUS_GROUPS
 from tracker.ctgov.records import PartialDate, StudyRecord
 
 COMPLETED = "COMPLETED"
-STOPPED = frozenset({"TERMINATED", "WITHDRAWN", "SUSPENDED"})
+STOPPED = frozenset(STATUS_GROUPS["stopped"])
 
 
 @dataclass(frozen=True)
