@@ -7,7 +7,7 @@ compute; a test keeps them and the view's SQL in agreement.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text
+from sqlalchemy import Column, Integer, MetaData, String, Table
 
 VIEWS = MetaData()
 
@@ -59,18 +59,4 @@ claim_evidence_status = Table(
     Column("evidence_level", String),
     *(Column(column, Integer) for column in FLAG_COLUMNS.values()),
     Column("last_change", String),
-)
-
-open_flags = Table(
-    "open_flags",
-    VIEWS,
-    Column("id", Integer),
-    Column("claim_id", String),
-    Column("nct_id", String),
-    Column("kind", String),
-    Column("effective_on", String),
-    Column("reason", Text),
-    Column("raised_at", DateTime),
-    Column("title", Text),
-    Column("overall_status", String),
 )

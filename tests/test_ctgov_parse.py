@@ -12,7 +12,6 @@ from ctgov_builders import make_study
 
 from tracker.ctgov import Intervention, MalformedStudy, StudyRecord, parse_study
 from tracker.ctgov.parse import parse_version
-from tracker.ctgov.records import Precision
 
 SAMPLES = Path(__file__).parent / "data" / "ctgov"
 
@@ -56,7 +55,6 @@ def test_start_date_without_type_keeps_month_precision() -> None:
     assert record.start is not None
     assert record.start.type is None
     assert record.start.date.text == "2010-05"
-    assert record.start.date.precision is Precision.MONTH
     assert record.start.date.earliest == date(2010, 5, 1)
     assert record.start.date.latest == date(2010, 5, 31)
     assert record.completion is not None
@@ -75,7 +73,7 @@ def test_completed_study_with_results_has_every_posting_date() -> None:
     assert str(record.results_first_posted) == "2020-05-07"
     assert str(record.last_update_posted) == "2020-05-07"
     assert record.first_posted is not None
-    assert record.first_posted.precision is Precision.DAY
+    assert record.first_posted.earliest == record.first_posted.latest == date(2014, 8, 7)
     dupilumab = record.interventions[0]
     assert dupilumab == Intervention("DRUG", "Dupilumab", ("REGN668", "SAR231893", "Dupixent"))
 
@@ -182,10 +180,11 @@ def test_builder_study_round_trips_every_field() -> None:
     )
     assert (record.enrollment, record.enrollment_type) == (40, "ESTIMATED")
     assert record.start is not None
-    assert record.start.date.precision is Precision.YEAR
+    assert record.start.date.earliest == date(2021, 1, 1)
     assert record.start.date.latest == date(2021, 12, 31)
     assert record.primary_completion is not None
-    assert record.primary_completion.date.precision is Precision.MONTH
+    assert record.primary_completion.date.earliest == date(2024, 6, 1)
+    assert record.primary_completion.date.latest == date(2024, 6, 30)
     assert record.completion is not None
     assert record.completion.type == "ESTIMATED"
     assert str(record.results_first_posted) == "2025-03-04"

@@ -15,7 +15,6 @@ from tracker.ctgov.records import (
     ApiVersion,
     Intervention,
     PartialDate,
-    Precision,
     StudyDate,
     StudyRecord,
 )
@@ -29,7 +28,6 @@ __all__ = [
     "Intervention",
     "MalformedStudy",
     "PartialDate",
-    "Precision",
     "RateLimiter",
     "StudyDate",
     "StudyQuery",

@@ -1,7 +1,7 @@
 """Typed values for what the tracker keeps of a ClinicalTrials.gov study.
 
 The registry's dates are partial (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`): a `PartialDate`
-keeps the original text and its precision, and says which days it may stand for, so that
+keeps the original text, and says which days it may stand for, so that
 "after as_of" can be decided without inventing a day that the registry never gave.
 """
 
@@ -11,21 +11,14 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from functools import lru_cache
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-class Precision(StrEnum):
-    YEAR = "year"
-    MONTH = "month"
-    DAY = "day"
-
-
 @dataclass(frozen=True, slots=True, order=False)
 class PartialDate:
-    """A registry date with the precision it was given in."""
+    """A registry date as precise as it was given: the days it may stand for."""
 
     text: str
     earliest: date
@@ -35,10 +28,6 @@ class PartialDate:
     def parse(cls, text: str | None) -> PartialDate | None:
         """`"2020"`, `"2020-05"` or `"2020-05-17"` → a PartialDate; anything else → None."""
         return _parse_partial_date(text.strip()) if isinstance(text, str) else None
-
-    @property
-    def precision(self) -> Precision:
-        return {4: Precision.YEAR, 7: Precision.MONTH}.get(len(self.text), Precision.DAY)
 
     def may_be_after(self, day: date) -> bool:
         """True unless every day this date can stand for is on or before `day`.
