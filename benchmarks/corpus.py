@@ -75,7 +75,7 @@ class Registry:
     claims: list[dict[str, Any]]
 
     def claim_file(self) -> dict[str, Any]:
-        """The claims as one claim file (DESIGN.md's YAML format, as data)."""
+        """The claims as one claim file (the README's "Claim files" format, as data)."""
         return {
             "article": {
                 "id": f"benchmark-{self.scale.name}",

@@ -11,7 +11,7 @@ class ClaimStatus(StrEnum):
 
 
 class FlagKind(StrEnum):
-    """Why a claim needs a second look; see DESIGN.md ("Flags")."""
+    """Why a claim needs a second look; see the README ("The sync", Flags)."""
 
     NEW_TRIAL = "NEW_TRIAL"
     TRIAL_COMPLETED = "TRIAL_COMPLETED"

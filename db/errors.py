@@ -3,7 +3,8 @@
 DatabaseError
 ├── DatabaseUnavailable   cannot open or reach the database (bad URL, missing driver, down)
 ├── DatabaseLocked        another process holds a write lock past the wait limit
-└── SchemaMismatch        the database's schema is not the one this code needs
+├── SchemaMismatch        the database's schema is not the one this code needs
+└── LockHeld              another process holds a named lock (`db.locks`): one sync at a time
 """
 
 from __future__ import annotations
@@ -25,3 +26,7 @@ class DatabaseLocked(DatabaseError):
 
 class SchemaMismatch(DatabaseError):
     """The database's schema revision differs from the one this code was built for."""
+
+
+class LockHeld(DatabaseError):
+    """Another process holds the lock."""

@@ -17,11 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 
 from db.engine import display_url, errors_translated
-from db.errors import DatabaseError
-
-
-class LockHeld(DatabaseError):
-    """Another process holds the lock."""
+from db.errors import LockHeld
 
 
 def _advisory_key(name: str, scope: str) -> int:

@@ -342,4 +342,4 @@ def test_a_section_lists_its_first_items_and_counts_the_rest(
     assert [item["kind"] for item in liver["events"]] == ["linked"] * SHOWN_PER_SECTION
     assert liver["more"] == {"linked": 3}
     assert document["summary"]["events"]["linked"] >= SHOWN_PER_SECTION + 3
-    assert "- … and 3 more (`tracker show liver-msc --history`)" in markdown
+    assert "- … and 3 more (`tracker claims show liver-msc --history`)" in markdown

@@ -1,4 +1,5 @@
-"""Flags follow DESIGN.md's `as_of` rules, judged on the registry's own dates."""
+"""Flags follow the README's `as_of` rules ("The sync", Flags), judged on the registry's own
+dates."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ exit status the class names (2 for bad input or usage, 1 for failures)::
 
     TrackerError
     ├── ConfigError            bad environment variable or tracker.toml
-    ├── UsageError             unknown claim id, bad flag id, bad option value
+    ├── UsageError             bad flag id, option value or output path; a retired claim
     ├── AlreadyRunning         another process holds the database's lock for this work
     │   ├── SyncAlreadyRunning      a sync
     │   └── SchedulerAlreadyRunning a scheduler
@@ -15,7 +15,8 @@ exit status the class names (2 for bad input or usage, 1 for failures)::
         ├── ApiUnavailable     retries exhausted: 5xx, 429/403, timeouts, resets, bad bodies
         └── ApiRequestRejected 4xx the API will never accept (e.g. 400 with its own message)
 
-Errors of the other packages have their own trees (`claims.errors`, `db.errors`);
+Errors of the other packages have their own trees (`claims.errors`, e.g. an unknown
+claim id, and `db.errors`);
 `REPORTABLE` gathers the three roots for whoever reports errors to a person.
 """
 

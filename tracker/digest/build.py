@@ -10,7 +10,7 @@ Markdown and HTML renderings are made from this document alone.
 
 A claim lists at most `SHOWN_PER_SECTION` items per section and counts the rest under
 `more`: the week of a claim's first sync links every trial its search finds, and a digest
-of ten thousand lines would be read by no one (`tracker show CLAIM --history` has them).
+of ten thousand lines would be read by no one (`tracker claims show CLAIM --history` has them).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""When a claim gets a flag: DESIGN.md's `as_of` rules, as pure functions.
+"""When a claim gets a flag: the `as_of` rules of the README ("The sync", Flags), as pure
+functions.
 
 Flags compare the registry's own dates with the claim's `as_of`, so the same evidence
 gives the same flags whenever the tracker first ran. Partial dates count as after `as_of`
