@@ -3,11 +3,15 @@
 PostgreSQL tests need `TRACKER_TEST_POSTGRES_URL` (e.g.
 `postgresql+psycopg://postgres@127.0.0.1:5432/test`); each test gets a schema of its own,
 dropped afterwards. Without the variable they are skipped with that reason.
+
+`database_url` is migrated to head: on SQLite by copying a file migrated once per session.
+`empty_database_url` is for the tests of migrating itself.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -52,19 +56,45 @@ def postgres_url() -> Iterator[str]:
     admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database migrated to head, built once per session: tests get copies."""
+    path = tmp_path_factory.mktemp("schema") / "migrated.db"
+    engine = connect(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database, once on SQLite and once on PostgreSQL."""
     if request.param == "postgres":
         return request.getfixturevalue("postgres_url")
     return f"sqlite:///{tmp_path / 'tracker.db'}"
 
 
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database migrated to head, once on SQLite and once on PostgreSQL."""
+    if request.param == "postgres":
+        url = request.getfixturevalue("postgres_url")
+        engine = connect(url)
+        upgrade(engine)
+        engine.dispose()
+        return url
+    path = tmp_path / "tracker.db"
+    shutil.copyfile(request.getfixturevalue("migrated_sqlite_file"), path)
+    return f"sqlite:///{path}"
+
+
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
     """An engine on a database migrated to head."""
     engine = connect(database_url)
-    upgrade(engine)
     yield engine
     engine.dispose()
 

@@ -14,8 +14,7 @@ from typing import Any
 
 import pytest
 from ctgov_builders import make_study, nct
-from sync_helpers import CLAIMS, LIVER, write_claims
-from test_sync_scenario import day_one, day_three, day_two
+from scenarios import CLAIMS, LIVER, day_one, day_three, day_two, write_claims
 
 from db.engine import connect
 from tracker.ctgov import CtgovClient

@@ -1,4 +1,4 @@
-"""Helpers for sync tests: a small claim file, the fake registry's days, the database's state.
+"""What a sync leaves in the database, for comparing runs.
 
 `state(url)` reads back what a sync leaves (studies, links, events, flags) without the
 clock's timestamps, so that runs at different moments can be compared for equality.
@@ -7,57 +7,12 @@ clock's timestamps, so that runs at different moments can be compared for equali
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from db.engine import connect, transaction
 from db.models import ClaimStudy, Flag, Study, StudyEvent
-
-CLAIMS = """\
-article:
-  id: stem-cells
-  title: "Stem cells against cancer"
-claims:
-  - id: liver-msc
-    text: "MSCs regenerate liver tissue in liver cancer."
-    as_of: 2026-11-21
-    topic:
-      conditions: ["hepatocellular carcinoma"]
-      interventions: ["mesenchymal stem cells"]
-  - id: myeloma-asct
-    text: "Autologous transplant works in multiple myeloma."
-    as_of: 2026-11-21
-    topic:
-      conditions: ["multiple myeloma"]
-      interventions: ["autologous stem cell transplantation"]
-  - id: aml-allo
-    text: "Allogeneic transplant works in acute myeloid leukemia."
-    as_of: 2026-11-21
-    topic:
-      conditions: ["acute myeloid leukemia"]
-      interventions: ["allogeneic stem cell transplantation"]
-"""
-
-LIVER = {
-    "conditions": ["Hepatocellular Carcinoma"],
-    "interventions": [("BIOLOGICAL", "Mesenchymal Stem Cells")],
-}
-MYELOMA = {
-    "conditions": ["Multiple Myeloma"],
-    "interventions": [("PROCEDURE", "Autologous Stem Cell Transplantation")],
-}
-AML = {
-    "conditions": ["Acute Myeloid Leukemia"],
-    "interventions": [("PROCEDURE", "Allogeneic Stem Cell Transplantation")],
-}
-
-
-def write_claims(folder: Path, text: str = CLAIMS) -> Path:
-    path = folder / "claims.yaml"
-    path.write_text(text)
-    return path
 
 
 def _plain(value: Any) -> Any:

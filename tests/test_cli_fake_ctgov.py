@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import Tracker
 from ctgov_builders import make_study, nct
+from scenarios import LIVER, write_claims
 from smtp_fixtures import free_port
-from sync_helpers import LIVER, write_claims
 
 
 def test_serves_a_folder_of_studies_that_a_sync_can_use(

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import Tracker
 from ctgov_builders import nct
-from sync_helpers import write_claims
-from test_sync_scenario import WHY_LIVER, day_one, day_two
+from scenarios import WHY_LIVER, day_one, day_two, write_claims
 
 from tracker.fake_registry import FakeCtgov
 

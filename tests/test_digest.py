@@ -13,7 +13,8 @@ from conftest import Tracker
 from ctgov_builders import make_study, nct
 from digest_fixtures import MARKUP_TITLE, sync_at
 from evidence_fixtures import status_record
-from sync_helpers import CLAIMS, LIVER, state, write_claims
+from scenarios import CLAIMS, LIVER, write_claims
+from sync_helpers import state
 
 from tracker.digest.build import SHOWN_PER_SECTION
 from tracker.digest.week import IsoWeek

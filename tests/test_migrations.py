@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -12,6 +14,15 @@ from db.errors import SchemaMismatch
 from db.migrate import downgrade, head_revision, upgrade
 from db.models import Base
 from db.revision import HEAD, current_revision, ensure_schema
+
+
+@pytest.fixture
+def engine(empty_database_url: str) -> Iterator[Engine]:
+    """An engine on a database these tests migrate from empty (not the session's copy)."""
+    engine = connect(empty_database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
 
 
 def _differences(engine: Engine) -> list[object]:
@@ -37,8 +48,8 @@ def test_downgrade_to_base_then_upgrade_again(engine: Engine) -> None:
     assert _differences(engine) == []
 
 
-def test_ensure_schema_migrates_an_empty_database(database_url: str) -> None:
-    engine = connect(database_url)
+def test_ensure_schema_migrates_an_empty_database(empty_database_url: str) -> None:
+    engine = connect(empty_database_url)
     ensure_schema(engine)
     assert current_revision(engine) == head_revision()
     engine.dispose()

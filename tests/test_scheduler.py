@@ -16,10 +16,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import Tracker
+from scenarios import day_one, write_claims
 from smtp_fixtures import Mailbox
 from sqlalchemy import Engine, select
-from sync_helpers import write_claims
-from test_sync_scenario import day_one
 
 from db.engine import connect, transaction
 from db.models import DigestDelivery, SyncRun

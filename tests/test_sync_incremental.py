@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import Tracker
 from ctgov_builders import nct
-from sync_helpers import CLAIMS, state, write_claims
-from test_sync_scenario import day_one
+from scenarios import CLAIMS, day_one, write_claims
+from sync_helpers import state
 
 from claims.spec import Topic
 from tracker.cli.sync import TerminalProgress

@@ -15,10 +15,10 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import Tracker
 from ctgov_builders import make_study, nct
+from scenarios import LIVER, MYELOMA, day_one, write_claims
 from smtp_fixtures import free_port
 from sqlalchemy import Engine, func, select
-from sync_helpers import LIVER, MYELOMA, state, write_claims
-from test_sync_scenario import day_one
+from sync_helpers import state
 
 from db.engine import connect, transaction
 from db.models import ClaimStudy, ClaimSyncState, SyncRun

@@ -7,33 +7,20 @@ from pathlib import Path
 from typing import Any
 
 from conftest import Tracker
-from ctgov_builders import make_study, nct
-from sync_helpers import AML, LIVER, MYELOMA, state, write_claims
+from ctgov_builders import nct
+from scenarios import (
+    WHY_AML,
+    WHY_LIVER,
+    WHY_MYELOMA,
+    day_four,
+    day_one,
+    day_three,
+    day_two,
+    write_claims,
+)
+from sync_helpers import state
 
-from tracker.fake_registry import FakeCtgov, Fault
-
-WHY_LIVER = {
-    "conditions": ["hepatocellular carcinoma"],
-    "interventions": ["mesenchymal stem cells"],
-    "terms": [],
-}
-WHY_MYELOMA = {
-    "conditions": ["multiple myeloma"],
-    "interventions": ["autologous stem cell transplantation"],
-    "terms": [],
-}
-WHY_AML = {
-    "conditions": ["acute myeloid leukemia"],
-    "interventions": ["allogeneic stem cell transplantation"],
-    "terms": [],
-}
-SHARED = {
-    "conditions": ["Multiple Myeloma", "Acute Myeloid Leukemia"],
-    "interventions": [
-        ("PROCEDURE", "Autologous Stem Cell Transplantation"),
-        ("PROCEDURE", "Allogeneic Stem Cell Transplantation"),
-    ],
-}
+from tracker.fake_registry import FakeCtgov
 
 
 def event(kind: str, n: int, claim: str = "", on: str = "", **detail: Any) -> tuple[str, ...]:
@@ -42,104 +29,6 @@ def event(kind: str, n: int, claim: str = "", on: str = "", **detail: Any) -> tu
 
 def linked(claim: str, n: int, why: dict[str, Any]) -> tuple[str, ...]:
     return event("linked", n, claim, topic_version=1, matched_on=why)
-
-
-def day_one(registry: FakeCtgov) -> None:
-    registry.set_data_timestamp("2026-11-24T09:00:00")
-    for study in (
-        make_study(
-            nct(1),
-            **LIVER,
-            first_posted="2025-01-10",
-            last_update="2025-06-01",
-            completion=("2027-06", "ESTIMATED"),
-        ),
-        make_study(nct(2), **LIVER, status="NOT_YET_RECRUITING", first_posted="2026-11-23"),
-        make_study(
-            nct(3),
-            **MYELOMA,
-            status="COMPLETED",
-            first_posted="2019-03-01",
-            completion="2024-02-01",
-            last_update="2024-05-01",
-        ),
-        make_study(nct(4), **SHARED, first_posted="2023-05-05", last_update="2025-01-01"),
-        make_study(
-            nct(5),
-            **AML,
-            status="ACTIVE_NOT_RECRUITING",
-            first_posted="2022-01-01",
-            completion=("2027-01", "ESTIMATED"),
-            last_update="2025-02-02",
-        ),
-        make_study(nct(9), conditions=["Asthma"], interventions=["Dupilumab"]),
-    ):
-        registry.put_study(study)
-
-
-def day_two(registry: FakeCtgov) -> None:
-    registry.set_data_timestamp("2026-11-25T09:00:00")
-    registry.put_study(
-        make_study(
-            nct(1),
-            **LIVER,
-            status="COMPLETED",
-            first_posted="2025-01-10",
-            completion="2026-11-20",
-            last_update="2026-11-25",
-        )
-    )
-    registry.put_study(
-        make_study(
-            nct(5),
-            **AML,
-            status="TERMINATED",
-            why_stopped="Sponsor decision",
-            first_posted="2022-01-01",
-            completion="2026-11-24",
-            last_update="2026-11-25",
-        )
-    )
-    registry.put_study(make_study(nct(6), **LIVER, first_posted="2026-11-25"))
-    registry.inject(Fault.too_many_requests(retry_after=0), times=2)
-    registry.inject(Fault.unavailable(retry_after=0))
-
-
-def day_three(registry: FakeCtgov) -> None:
-    registry.set_data_timestamp("2026-11-26T09:00:00")
-    registry.put_study(
-        make_study(
-            nct(3),
-            **MYELOMA,
-            status="COMPLETED",
-            first_posted="2019-03-01",
-            completion="2024-02-01",
-            results_first_posted="2026-11-26",
-        )
-    )
-    registry.put_study(
-        make_study(
-            nct(4),
-            **SHARED,
-            status="SUSPENDED",
-            first_posted="2023-05-05",
-            last_update="2026-11-26",
-        )
-    )
-
-
-def day_four(registry: FakeCtgov) -> None:
-    registry.set_data_timestamp("2026-11-27T09:00:00")
-    registry.put_study(
-        make_study(
-            nct(2),
-            conditions=["Cholangiocarcinoma"],
-            interventions=LIVER["interventions"],
-            status="RECRUITING",
-            first_posted="2026-11-23",
-            last_update="2026-11-27",
-        )
-    )
 
 
 DAY_ONE_LINKS = {

@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from conftest import Tracker
+from scenarios import day_four, day_one, day_three, day_two, write_claims
 from sqlalchemy import select
-from sync_helpers import write_claims
-from test_sync_scenario import day_four, day_one, day_three, day_two
 
 from db.engine import connect
 from db.migrate import downgrade, upgrade
