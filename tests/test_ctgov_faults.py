@@ -566,6 +566,9 @@ def test_trailing_slash_in_the_base_url_is_harmless(
 
     make_client(f"{MOCK_API_URL}/").version()
 
+    [call] = mocked_api.calls
+    assert call.request.url == f"{MOCK_API_URL}/version"
+
 
 def test_request_names_are_short_even_for_long_topics() -> None:
     query = StudyQuery(conditions=tuple(f"condition number {n}" for n in range(30)))
