@@ -1,10 +1,9 @@
-"""The ClinicalTrials.gov API v2: client, query building, parsing, and a local fake server.
+"""The ClinicalTrials.gov API v2: client, query building, parsing.
 
 `CtgovClient` (client.py) fetches; `StudyQuery` (query.py) turns a claim's topic into
 parameters; `parse_study` (parse.py) turns JSON into a `StudyRecord` (records.py);
 `RateLimiter` (ratelimit.py) and retry.py keep it polite. The fake server lives in
-`tracker.fake_registry` and is imported from there only, so that the tool itself never loads
-an HTTP server.
+`tracker.fake_registry`, which nothing here imports (a test checks).
 """
 
 from tracker.ctgov.client import DEFAULT_TIMEOUT, ClientStats, CtgovClient
