@@ -7,15 +7,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import Tracker
 from ctgov_builders import make_study, nct
 from sync_helpers import LIVER, write_claims
 
+from claims.errors import ClaimFileError
 from claims.parse import parse_text
 from claims.spec import Topic
 from tracker.ctgov.fake import FakeCtgov
-from claims.errors import ClaimFileError
 from tracker.sync.run import walk_queries
 
 NAMED = f"""\
