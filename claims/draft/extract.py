@@ -233,7 +233,8 @@ def find_subject(title: Reading | None, readings: Sequence[Reading]) -> Subject:
     conditions = title.conditions if title else ()
     interventions = title.interventions if title else ()
     return Subject(
-        conditions=conditions or _most_named(r.conditions for r in readings),
+        conditions=conditions
+        or _most_named([c for c in r.conditions if not c.generic] for r in readings),
         interventions=interventions or _most_named(r.interventions for r in readings),
     )
 
@@ -283,11 +284,13 @@ class Drafter:
             reason = "about standard care only" if reading.standard_care else "no intervention"
             self._skip(reading, reason)
             return None
-        conditions: tuple[Concept, ...] = reading.conditions
+        conditions: tuple[Concept, ...] = tuple(c for c in reading.conditions if not c.generic)
         condition_origin: Origin = "sentence"
         if not conditions:
-            conditions = self.subject.conditions
-            condition_origin = "article" if conditions else "none"
+            conditions = self.subject.conditions or reading.conditions
+            condition_origin = "article" if self.subject.conditions else "sentence"
+            if not conditions:
+                condition_origin = "none"
         candidate = Candidate(
             reading=reading,
             interventions=interventions,
@@ -395,14 +398,29 @@ def round_robin(lists: Iterable[Sequence[str]], limit: int) -> tuple[str, ...]:
     return tuple(chosen.values())
 
 
+def _search(concept: Concept, candidate: Candidate, groups: Sequence[str]) -> tuple[str, ...]:
+    """A concept's search terms; for a lexicon concept, the words the article used too
+    (a brand name after its generic one: "pembrolizumab", "Keytruda")."""
+    terms = concept.terms_for(groups)
+    said = candidate.reading.mentions.get(concept.name)
+    if concept.lexical and said and said.casefold() != concept.name.casefold():
+        terms = (
+            *terms,
+            said if any(c.isupper() for c in said[1:]) or said.istitle() else said.lower(),
+        )
+    return terms
+
+
 def topic_of(candidate: Candidate) -> Topic:
     groups = [c.group for c in candidate.conditions if c.group]
     terms = [c.search[0] for c in candidate.co_treatments]
     terms += [c.search[0] for c in candidate.outcomes if c.search][:1]
     return Topic(
-        conditions=round_robin((c.search for c in candidate.conditions), MAX_CONDITIONS),
+        conditions=round_robin(
+            (_search(c, candidate, groups) for c in candidate.conditions), MAX_CONDITIONS
+        ),
         interventions=round_robin(
-            (c.terms_for(groups) for c in candidate.interventions), MAX_INTERVENTIONS
+            (_search(c, candidate, groups) for c in candidate.interventions), MAX_INTERVENTIONS
         ),
         terms=round_robin([[term] for term in terms], MAX_TERMS),
     )

@@ -27,11 +27,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
 from claims.errors import VocabularyError
+
+if TYPE_CHECKING:
+    from claims.draft.lexicon import Lexicon
 
 VOCABULARY_DIR = Path(__file__).resolve().parent.parent / "vocabulary"
 MAX_GAP = 8
@@ -219,6 +222,10 @@ class Concept:
     by_group: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     standard_care: bool = False
     harm: bool = False
+    lexical: bool = False
+    """From the shipped lexicon: the words the article used are searched for too."""
+    generic: bool = False
+    """Too broad ("cancer") to stand for a claim's condition if the article names another."""
 
     def terms_for(self, groups: Iterable[str]) -> tuple[str, ...]:
         """Search terms, then those this intervention has for the claim's condition groups."""
@@ -244,19 +251,23 @@ class Cues:
 
 @dataclass(frozen=True)
 class Vocabulary:
+    """The curated entries and cues, and the lexicon for what they do not name."""
+
     concepts: PatternIndex
     cues: Cues
+    lexicon: Lexicon | None = None
 
     def find(self, words: Sequence[str]) -> list[Hit]:
-        """Concepts named in `words`, a longer name hiding a shorter one inside it."""
+        """Concepts named in `words`, a longer name hiding a shorter one inside it; the
+        lexicon only where no curated entry matched."""
         hits = self.concepts.find(words)
         by_kind: dict[Kind, list[Hit]] = defaultdict(list)
         for hit in hits:
             by_kind[hit.value.kind].append(hit)
-        return sorted(
-            (hit for kind_hits in by_kind.values() for hit in outermost(kind_hits)),
-            key=lambda hit: hit.start,
-        )
+        curated = [hit for kind_hits in by_kind.values() for hit in outermost(kind_hits)]
+        if self.lexicon is not None:
+            curated += self.lexicon.find(words, [(h.start, h.end) for h in curated])
+        return sorted(curated, key=lambda hit: hit.start)
 
 
 @dataclass
@@ -368,7 +379,7 @@ def _read_file(path: Path, raw: _Raw) -> None:
             raw.entries[(kind, concept.name.casefold())] = concept
 
 
-def _compile(raw: _Raw) -> Vocabulary:
+def _compile(raw: _Raw, lexicon: Lexicon | None) -> Vocabulary:
     patterns: list[tuple[str, Concept]] = []
     for concept in raw.entries.values():
         phrases = dict.fromkeys([concept.name, *concept.match])
@@ -383,12 +394,17 @@ def _compile(raw: _Raw) -> Vocabulary:
         anaphora=frozenset(normalise_word(word.lower()) for word in raw.cues.get("anaphora", [])),
         **lists,
     )
-    return Vocabulary(concepts=PatternIndex(patterns), cues=cues)
+    return Vocabulary(concepts=PatternIndex(patterns), cues=cues, lexicon=lexicon)
 
 
-def load_vocabulary(extra: Sequence[Path] = ()) -> Vocabulary:
-    """The shipped vocabulary, extended (or overridden by name) by `extra` files in order."""
+def load_vocabulary(extra: Sequence[Path] = (), *, lexicon: bool = True) -> Vocabulary:
+    """The shipped vocabulary, extended (or overridden by name) by `extra` files in order;
+    with `lexicon`, the shipped terminologies behind them."""
     raw = _Raw()
     for path in [*sorted(VOCABULARY_DIR.glob("*.yaml")), *extra]:
         _read_file(path, raw)
-    return _compile(raw)
+    if not lexicon:
+        return _compile(raw, None)
+    from claims.draft.lexicon import shipped_lexicon
+
+    return _compile(raw, shipped_lexicon())
