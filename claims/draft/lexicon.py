@@ -37,7 +37,7 @@ class Lexicon:
         """The concept at `index`, made once, so that concepts compare by identity."""
         made = self._made.get(index)
         if made is None:
-            kind, name, generic = self._concepts[index]
+            kind, name, generic, symptom = self._concepts[index]
             short = slugify(name)[:MAX_SHORT].rsplit("-", 1)[0] if len(name) > MAX_SHORT else name
             made = Concept(
                 kind=_kind(kind),
@@ -46,6 +46,7 @@ class Lexicon:
                 short=slugify(short),
                 lexical=True,
                 generic=bool(generic),
+                symptom=bool(symptom),
             )
             self._made[index] = made
         return made

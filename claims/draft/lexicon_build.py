@@ -49,6 +49,8 @@ MAX_WORDS = 6
 MIN_CHARACTERS = 4
 MIN_SINGLE_DRUG = 5
 GENERIC_DEPTH = 1
+SYMPTOM_TREES = ("C23", "C10.597", "F01", "F02", "G")
+"""Signs and symptoms, neurologic manifestations, behaviour, psychology, phenomena."""
 DISEASE_TREES = ("C", "F03")
 """MeSH trees kept: diseases (C) and mental disorders (F03), not behaviour or emotions."""
 _CODE = re.compile(r"[a-z]+\d|\d+[a-z]")
@@ -96,7 +98,7 @@ def _kept(kind: str, data: Mapping[str, Any]) -> bool:
 def _entries(
     kind: str, data: Mapping[str, Any], prefix: str, excluded: frozenset[str]
 ) -> tuple[list[list[Any]], dict[str, str]]:
-    """Concepts as [key, name, generic] in key order, and phrases to keys."""
+    """Concepts as [key, name, generic, symptom] in key order, and phrases to keys."""
     canonical: Mapping[str, Mapping[str, Any]] = data[f"{prefix}_canonical_to_data"]
     variants: Mapping[str, list[str]] = data[f"{prefix}_variant_to_canonical"]
     phrases: dict[str, str] = {}
@@ -106,10 +108,22 @@ def _entries(
             phrases.setdefault(phrase, keys[0])
     used = sorted(set(phrases.values()))
     concepts = [
-        [key, display_name(canonical[key].get("name") or key), _generic(canonical[key])]
+        [
+            key,
+            display_name(canonical[key].get("name") or key),
+            _generic(canonical[key]),
+            _symptom(canonical[key]),
+        ]
         for key in used
     ]
     return concepts, phrases
+
+
+def _symptom(data: Mapping[str, Any]) -> bool:
+    """Only under the symptom trees: a harm or a symptom, which adds to a claim's condition
+    rather than replacing it ("nausea" in a semaglutide-for-obesity claim)."""
+    trees = data.get("mesh_tree") or ()
+    return bool(trees) and all(tree.startswith(SYMPTOM_TREES) for tree in trees)
 
 
 def _generic(data: Mapping[str, Any]) -> bool:
@@ -125,18 +139,19 @@ def read_excluded(path: Path = EXCLUDE_FILE) -> list[str]:
 
 
 def build(excluded: Iterable[str] | None = None) -> dict[str, Any]:
-    """The lexicon as stored: concepts `[kind, name, generic]`, phrases `{phrase: index}`."""
+    """The lexicon as stored: concepts `[kind, name, generic, symptom]`, phrases
+    `{phrase: concept index}`."""
     if excluded is None:
         excluded = read_excluded()
     skip = frozenset(" ".join(t.word for t in tokenize(word)) for word in excluded)
-    concepts: list[list[str]] = []
+    concepts: list[list[Any]] = []
     phrases: dict[str, int] = {}
     versions = {}
     for kind, (package, member, prefix) in SOURCES.items():
         versions[package] = metadata.version(package)
         entries, found = _entries(kind, _read(package, member), prefix, skip)
         index = {key: len(concepts) + n for n, (key, *_) in enumerate(entries)}
-        concepts.extend([kind, name, generic] for _, name, generic in entries)
+        concepts.extend([kind, *flags] for _, *flags in entries)
         for phrase, key in sorted(found.items()):
             phrases.setdefault(phrase, index[key])
     return {"sources": versions, "concepts": concepts, "phrases": phrases}

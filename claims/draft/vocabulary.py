@@ -60,6 +60,7 @@ CUE_LISTS = (
     "contrast",
     "combination",
     "references",
+    "comparators",
     "anaphora",
 )
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -226,6 +227,8 @@ class Concept:
     """From the shipped lexicon: the words the article used are searched for too."""
     generic: bool = False
     """Too broad ("cancer") to stand for a claim's condition if the article names another."""
+    symptom: bool = False
+    """A sign or symptom ("nausea"): joins the claim's condition instead of replacing it."""
 
     def terms_for(self, groups: Iterable[str]) -> tuple[str, ...]:
         """Search terms, then those this intervention has for the claim's condition groups."""
@@ -245,6 +248,7 @@ class Cues:
     contrast: PatternIndex
     combination: PatternIndex
     references: PatternIndex
+    comparators: PatternIndex
     skip: PatternIndex
     anaphora: frozenset[str]
 
