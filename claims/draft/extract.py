@@ -160,6 +160,8 @@ AGENT_NOUN = re.compile(r"(?:t|s|c)ors?$|(?:c|t)ers?$")
 """A word an effect prefix reaches that is a noun for an agent ("inhibitor", "enhancer")."""
 COMPARATOR_REACH = 3
 """How many words after a comparator cue an intervention counts as the comparator."""
+APPOSITIVE_REACH = 5
+_APPOSITION = re.compile(r"^\s*[,(]\s*(?:a|an|the|another)\b", re.IGNORECASE)
 SUBJECT_PRONOUNS = frozenset({"it", "they", "this", "these", "such", "its", "their"})
 
 
@@ -173,14 +175,27 @@ def _is_effect(hit: Hit, words: Sequence[str], spans: Sequence[tuple[int, int]])
     return not (prefix.endswith("*") and AGENT_NOUN.search(last) and not prefix[:-1].endswith(last))
 
 
-def _comparators(hits: Sequence[Hit], cues: Cues, words: Sequence[str]) -> set[Concept]:
-    """Interventions named just after a comparator cue ("better than warfarin")."""
+def _comparators(text: str, tokens: Sequence[Token], hits: Sequence[Hit], cues: Cues) -> set[Concept]:
+    """Interventions named just after a comparator cue ("better than warfarin"), or in
+    apposition to such a comparator ("escitalopram, a widely used SSRI")."""
+    words = [token.word for token in tokens]
     reach = [(cue.end, cue.end + COMPARATOR_REACH) for cue in cues.comparators.find(words)]
-    return {
-        hit.value
-        for hit in hits
-        if hit.value.kind == "intervention" and any(lo <= hit.start < hi for lo, hi in reach)
-    }
+    found: set[Concept] = set()
+    last_end: int | None = None
+    for hit in sorted(hits, key=lambda h: h.start):
+        if hit.value.kind != "intervention":
+            continue
+        near = any(lo <= hit.start < hi for lo, hi in reach)
+        apposed = (
+            last_end is not None
+            and hit.start - last_end <= APPOSITIVE_REACH
+            and _APPOSITION.match(text[tokens[last_end - 1].end : tokens[hit.start].start])
+            is not None
+        )
+        if near or apposed:
+            found.add(hit.value)
+            last_end = hit.end
+    return found
 
 
 def _pronoun_subject(words: Sequence[str], hits: Sequence[Hit]) -> bool:
@@ -205,7 +220,7 @@ def read_sentence(
     found = vocabulary.find(words)
     start = _reading_start(words, found, cues)
     hits = _after(found, start)
-    comparators = _comparators(hits, cues, words)
+    comparators = _comparators(text, tokens, hits, cues)
     interventions = tuple(c for c in _concepts(hits, "intervention") if c not in comparators)
     spans = [(hit.start, hit.end) for hit in found]
     effects = [h for h in _after(cues.effects.find(words), start) if _is_effect(h, words, spans)]
@@ -335,6 +350,8 @@ class Drafter:
     def _consider(self, reading: Reading, pending: Reading | None) -> Candidate | None:
         if pending is not None and reading.named_harm and not (reading.effects or reading.harms):
             lead = reading.interventions or pending.interventions
+            if not lead and pending.standard_care:
+                lead = self.subject.interventions
             return self._propose(_joined(pending, reading), lead, [pending.text])
         if reading.harms and not reading.named_harm and not reading.effects:
             self._pending_harm = reading
