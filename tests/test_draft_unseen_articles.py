@@ -96,6 +96,15 @@ def test_the_split_is_even_and_covers_every_article() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_trial_the_article_names_is_in_its_claims_topic(
+    drafts: dict[str, Draft], name: str
+) -> None:
+    named = {nct_id for claim in EXPECTED[name]["claims"] for nct_id in claim.get("nct_ids", [])}
+    drafted = {nct_id for p in drafts[name].claims for nct_id in p.topic.nct_ids}
+    assert drafted == named
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_every_unseen_draft_loads_unchanged(drafts: dict[str, Draft], name: str) -> None:
     draft = drafts[name]
     article = parse_text(render_draft(draft), "draft.yaml")

@@ -175,7 +175,9 @@ def _is_effect(hit: Hit, words: Sequence[str], spans: Sequence[tuple[int, int]])
     return not (prefix.endswith("*") and AGENT_NOUN.search(last) and not prefix[:-1].endswith(last))
 
 
-def _comparators(text: str, tokens: Sequence[Token], hits: Sequence[Hit], cues: Cues) -> set[Concept]:
+def _comparators(
+    text: str, tokens: Sequence[Token], hits: Sequence[Hit], cues: Cues
+) -> set[Concept]:
     """Interventions named just after a comparator cue ("better than warfarin"), or in
     apposition to such a comparator ("escitalopram, a widely used SSRI")."""
     words = [token.word for token in tokens]
@@ -342,7 +344,9 @@ class Drafter:
                 candidate.interventions if candidate else reading.interventions
             )
         if candidate is not None:
-            self._paragraph_conditions = _specific(candidate.conditions) or self._paragraph_conditions
+            self._paragraph_conditions = (
+                _specific(candidate.conditions) or self._paragraph_conditions
+            )
 
     def _skip(self, reading: Reading, reason: str) -> None:
         self.skipped.append(Skipped(reading.text, reason))
@@ -371,7 +375,9 @@ class Drafter:
     def _propose(
         self, reading: Reading, lead: tuple[Concept, ...], sources: list[str]
     ) -> Candidate | None:
-        interventions, origin = (lead, "previous sentence") if lead else self._interventions(reading)
+        interventions, origin = (
+            (lead, "previous sentence") if lead else self._interventions(reading)
+        )
         if not interventions:
             reason = "about standard care only" if reading.standard_care else "no intervention"
             self._skip(reading, reason)
@@ -522,6 +528,14 @@ def _search(concept: Concept, candidate: Candidate, groups: Sequence[str]) -> tu
     return terms
 
 
+NCT_ID = re.compile(r"\bNCT\d{8}\b", re.IGNORECASE)
+
+
+def nct_ids_in(texts: Iterable[str]) -> tuple[str, ...]:
+    """The registry ids (`NCT01234567`) the texts name, upper-cased, each once, in order."""
+    return tuple(dict.fromkeys(m.group().upper() for t in texts for m in NCT_ID.finditer(t)))
+
+
 def topic_of(candidate: Candidate) -> Topic:
     groups = [c.group for c in candidate.conditions if c.group]
     terms = [c.search[0] for c in candidate.co_treatments]
@@ -534,6 +548,7 @@ def topic_of(candidate: Candidate) -> Topic:
             (_search(c, candidate, groups) for c in candidate.interventions), MAX_INTERVENTIONS
         ),
         terms=round_robin([[term] for term in terms], MAX_TERMS),
+        nct_ids=nct_ids_in(candidate.sources),
     )
 
 
