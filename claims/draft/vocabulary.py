@@ -17,7 +17,8 @@ so on (see cues.yaml). Search terms do not match by themselves ("blood cancers" 
 for "leukemia" but is not what "leukemia" names): list synonyms in `match`. Patterns are
 words compared after normalisation (lower case, plural `s` and British `ae`/`our` folded):
 `word*` is any word starting so, and `...` skips up to eight words. A later file's entry
-replaces an earlier one of the same name; cue lists add up.
+replaces an earlier one of the same name; cue lists add up. Behind the curated entries,
+the shipped lexicon (`claims.draft.lexicon`) names what they do not.
 """
 
 from __future__ import annotations
