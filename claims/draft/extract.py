@@ -166,8 +166,9 @@ SUBJECT_PRONOUNS = frozenset({"it", "they", "this", "these", "such", "its", "the
 
 
 def _is_effect(hit: Hit, words: Sequence[str], spans: Sequence[tuple[int, int]]) -> bool:
-    """An effect cue outside every concept name ("checkpoint inhibitors") and not an agent
-    noun: "inhibits" is an effect, "inhibitors" a drug class."""
+    """An effect cue outside every condition and intervention name ("checkpoint
+    inhibitors"; outcomes may hold one) and not an agent noun: "inhibits" is an effect,
+    "inhibitors" a drug class."""
     if any(start <= hit.start and hit.end <= end for start, end in spans):
         return False
     last = words[hit.end - 1]
@@ -224,7 +225,7 @@ def read_sentence(
     hits = _after(found, start)
     comparators = _comparators(text, tokens, hits, cues)
     interventions = tuple(c for c in _concepts(hits, "intervention") if c not in comparators)
-    spans = [(hit.start, hit.end) for hit in found]
+    spans = [(hit.start, hit.end) for hit in found if hit.value.kind != "outcome"]
     effects = [h for h in _after(cues.effects.find(words), start) if _is_effect(h, words, spans)]
     harms = _after(cues.harms.find(words), start)
     skips = cues.skip.find(words)
