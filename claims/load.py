@@ -41,6 +41,7 @@ def _topic_row(claim_id: str, version: int, topic: Topic, now: datetime) -> Clai
         interventions=list(topic.interventions),
         terms=list(topic.terms),
         study_types=list(topic.study_types),
+        nct_ids=list(topic.nct_ids),
         created_at=now,
     )
 

@@ -25,7 +25,8 @@ MAX_ID_LENGTH = 100
 _FILE_KEYS = {"article", "claims"}
 _ARTICLE_KEYS = {"id", "title", "url", "published"}
 _CLAIM_KEYS = {"id", "text", "as_of", "topic"}
-_TOPIC_KEYS = {"conditions", "interventions", "terms", "study_types"}
+_TOPIC_KEYS = {"conditions", "interventions", "terms", "study_types", "nct_ids"}
+_NCT_ID = re.compile(r"^NCT\d{8}$")
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -122,6 +123,15 @@ def _phrases(data: Mapping[str, Any], key: str, field: str, fail: Fail) -> tuple
     return tuple(phrases.values())
 
 
+def _nct_ids(data: Mapping[str, Any], fail: Fail) -> tuple[str, ...]:
+    """`topic.nct_ids`: registry ids as `NCT` and eight digits (case folded), each once."""
+    ids = _phrases(data, "nct_ids", "topic.nct_ids", fail)
+    for index, nct_id in enumerate(ids):
+        if not _NCT_ID.match(nct_id.upper()):
+            fail(f"topic.nct_ids[{index}]", f"{nct_id!r} is not an NCT id (NCT and 8 digits)")
+    return tuple(dict.fromkeys(nct_id.upper() for nct_id in ids))
+
+
 def _topic(data: Any, fail: Fail) -> Topic:
     if data is None:
         fail("topic", "missing")
@@ -138,6 +148,7 @@ def _topic(data: Any, fail: Fail) -> Topic:
         interventions=_phrases(data, "interventions", "topic.interventions", fail),
         terms=_phrases(data, "terms", "topic.terms", fail),
         study_types=tuple(dict.fromkeys(s.upper() for s in study_types)),
+        nct_ids=_nct_ids(data, fail),
     )
     if not (topic.conditions or topic.interventions or topic.terms):
         fail("topic", "needs at least one condition, intervention or term")

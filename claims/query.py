@@ -20,6 +20,7 @@ def stored_topic(row: ClaimTopic) -> Topic:
         interventions=tuple(row.interventions),
         terms=tuple(row.terms),
         study_types=tuple(row.study_types),
+        nct_ids=tuple(row.nct_ids),
     )
 
 
@@ -58,6 +59,7 @@ def claim_record(claim: Claim) -> dict[str, Any]:
         "interventions": list(topic.interventions),
         "terms": list(topic.terms),
         "study_types": list(topic.study_types),
+        "nct_ids": list(topic.nct_ids),
         "status": claim.status,
         "topic_version": claim.topic_version,
     }

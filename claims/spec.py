@@ -11,12 +11,14 @@ STUDY_TYPES = ("INTERVENTIONAL", "OBSERVATIONAL", "EXPANDED_ACCESS")
 @dataclass(frozen=True)
 class Topic:
     """What to search ClinicalTrials.gov for: conditions OR-ed, interventions OR-ed,
-    terms AND-ed, optionally limited to some study types."""
+    terms AND-ed, optionally limited to some study types; and the trials the article names
+    (`nct_ids`), linked whatever the search returns."""
 
     conditions: tuple[str, ...] = ()
     interventions: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
     study_types: tuple[str, ...] = ()
+    nct_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,7 @@ class ClaimTopic(Base):
     interventions: Mapped[list[str]]
     terms: Mapped[list[str]]
     study_types: Mapped[list[str]]
+    nct_ids: Mapped[list[str]] = mapped_column(default=list, server_default=text("'[]'"))
     created_at: Mapped[datetime]
 
     claim: Mapped[Claim] = relationship(back_populates="topics")

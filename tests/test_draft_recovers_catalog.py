@@ -1,39 +1,26 @@
 """Drafts of the two articles recover the hand-written built-in catalog, fast.
 
-A draft claim *matches* a catalog claim when both hold:
-
-- their topics overlap: a condition of one matches a condition of the other, and an
-  intervention or term of one matches an intervention or term of the other. Phrases match
-  after light normalisation (case, punctuation, plural `s`, British `ae`/`our`) when the
-  words of one appear, in order, within the other: "stem cell transplantation" matches
-  "autologous stem cell transplantation", since searching the registry for the first finds
-  the studies of the second;
-- their words overlap: the draft's source sentences share a distinctive word with the
-  catalog claim's text or terms. Distinctive means not a stop word, not a word of the
-  article's title, and not a word most of the article's catalog claims use ("stem", "liver",
-  "cancer" would match anything). Words compare by their first six letters, a crude stem
-  ("regenerative" ~ "regenerate").
-
-Recall must reach 80 % for *each* article, counted twice: catalog claims matched by some
-draft, and catalog claims paired one-to-one with distinct drafts (so one broad draft cannot
-recover several claims). Proposals matching no catalog claim may be at most a third of those
-matching one, again per article. Drafts must also stay specific: at most six conditions and
-six interventions each, so that a draft naming everything cannot match everything.
+How a draft claim matches a catalog claim is `claim_matching`'s rule (topics and
+distinctive words overlap). Recall must reach 80 % for *each* article, counted twice:
+catalog claims matched by some draft, and catalog claims paired one-to-one with distinct
+drafts (so one broad draft cannot recover several claims). Proposals matching no catalog
+claim may be at most a third of those matching one, again per article. Drafts must also
+stay specific: at most six conditions and six interventions each, so that a draft naming
+everything cannot match everything.
 """
 
 from __future__ import annotations
 
-import re
 import time
-from collections import Counter
 from pathlib import Path
 
 import pytest
+from claim_matching import Listed, candidates_of, common_stems, matches, pairs
 
 from claims.builtin import builtin_files
 from claims.draft import Draft, ProposedClaim, draft_file, render_draft
 from claims.parse import parse_files, parse_text
-from claims.spec import ArticleSpec, ClaimSpec, Topic
+from claims.spec import ArticleSpec, ClaimSpec
 
 ARTICLES = Path(__file__).parent / "data" / "articles"
 CATALOG_FILES = {
@@ -43,75 +30,14 @@ CATALOG_FILES = {
 MIN_RECALL = 0.8
 MAX_TOPIC_PHRASES = 6
 MAX_SECONDS = 0.5
-STEM = 6
-_STOP = """a about after against also an and are as at be been before being between both but by
-    can could does during each either for from has have how in into is it its many may might
-    more most much not of on only or other our over patient patients people some such than
-    that the their them then these they this those through to under using very was were what
-    when where which while who will with within without would"""
-STOP_WORDS = frozenset(_STOP.split())
 
 
-def _words(text: str) -> list[str]:
-    words = []
-    for word in re.findall(r"[a-z0-9]+", text.casefold().replace("ae", "e")):
-        if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-            word = word[:-1]
-        if len(word) > 4 and word.endswith("our"):
-            word = word[:-3] + "or"
-        words.append(word)
-    return words
+def _listed(claim: ClaimSpec) -> Listed:
+    return Listed(claim.id, " ".join([claim.text, *claim.topic.terms]), claim.topic)
 
 
-def _phrases_match(one: str, other: str) -> bool:
-    short, long = sorted((_words(one), _words(other)), key=len)
-    return any(long[i : i + len(short)] == short for i in range(len(long) - len(short) + 1))
-
-
-def _any_match(ones: tuple[str, ...], others: tuple[str, ...]) -> bool:
-    return any(_phrases_match(one, other) for one in ones for other in others)
-
-
-def _topics_overlap(draft: Topic, claim: Topic) -> bool:
-    return _any_match(draft.conditions, claim.conditions) and _any_match(
-        draft.interventions + draft.terms, claim.interventions + claim.terms
-    )
-
-
-def _stems(text: str) -> set[str]:
-    return {w[:STEM] for w in _words(text) if len(w) >= 4 and w not in STOP_WORDS}
-
-
-def _claim_words(claim: ClaimSpec) -> str:
-    return " ".join([claim.text, *claim.topic.terms])
-
-
-def _common_stems(article: ArticleSpec) -> set[str]:
-    """The title's words and those most of the article's catalog claims use."""
-    counts = Counter(stem for claim in article.claims for stem in _stems(_claim_words(claim)))
-    common = {stem for stem, n in counts.items() if n >= len(article.claims) / 2}
-    return _stems(article.title) | common
-
-
-def _matches(draft: ProposedClaim, claim: ClaimSpec, common: set[str]) -> bool:
-    shared = (_stems(" ".join(draft.sources)) & _stems(_claim_words(claim))) - common
-    return _topics_overlap(draft.topic, claim.topic) and bool(shared)
-
-
-def _pairs(candidates: dict[str, list[str]]) -> int:
-    """How many catalog claims can each have a draft of their own (augmenting paths)."""
-    owner: dict[str, str] = {}
-
-    def place(claim: str, tried: set[str]) -> bool:
-        for proposal in candidates[claim]:
-            if proposal not in tried:
-                tried.add(proposal)
-                if proposal not in owner or place(owner[proposal], tried):
-                    owner[proposal] = claim
-                    return True
-        return False
-
-    return sum(place(claim, set()) for claim in candidates)
+def _common(article: ArticleSpec) -> set[str]:
+    return common_stems(article.title, [_listed(claim) for claim in article.claims])
 
 
 @pytest.fixture(scope="module")
@@ -129,16 +55,13 @@ def test_drafts_recover_most_catalog_claims_with_few_extras(
     catalog: dict[str, ArticleSpec], drafts: dict[str, Draft], article_id: str
 ) -> None:
     article, draft = catalog[article_id], drafts[article_id]
-    common = _common_stems(article)
-    candidates = {
-        claim.id: [p.id for p in draft.claims if _matches(p, claim, common)]
-        for claim in article.claims
-    }
+    listed = [_listed(claim) for claim in article.claims]
+    candidates = candidates_of(draft.claims, listed, _common(article))
     matched_proposals = {proposal for found in candidates.values() for proposal in found}
     missed = [claim for claim, found in candidates.items() if not found]
     unmatched = [p.id for p in draft.claims if p.id not in matched_proposals]
     assert 1 - len(missed) / len(article.claims) >= MIN_RECALL, f"missed {missed}"
-    assert _pairs(candidates) / len(article.claims) >= MIN_RECALL
+    assert pairs(candidates) / len(article.claims) >= MIN_RECALL
     assert len(unmatched) * 3 <= len(matched_proposals), f"unmatched {unmatched}"
 
 
@@ -160,7 +83,7 @@ def test_matching_needs_more_than_a_shared_topic(catalog: dict[str, ArticleSpec]
         reasons="",
         sources=("Stem cell therapy for liver cancer is discussed here.",),
     )
-    assert not _matches(unrelated, claim, _common_stems(article))
+    assert not matches(unrelated, _listed(claim), _common(article))
 
 
 @pytest.mark.parametrize("article_id", CATALOG_FILES)

@@ -88,7 +88,7 @@ def test_a_sentence_about_standard_care_alone_is_background() -> None:
 
 
 def test_a_sentence_naming_no_treatment_is_not_a_claim() -> None:
-    sentence = "Exercise and weight loss improve knee pain in most people."
+    sentence = "Patience and good shoes improve knee pain in most people."
     draft = _draft(sentence, title="Living with osteoarthritis")
     assert draft.claims == ()
     assert _reasons(draft) == {sentence: "no intervention"}

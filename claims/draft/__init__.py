@@ -4,8 +4,9 @@
     render_draft(draft) -> str         the claim file, source and confidence as comments
     save_draft(text, path)             write it
 
-Offline and fast: the knowledge is the vocabulary in `claims/vocabulary/*.yaml` (extendable
-with the user's own files), the method is cue phrases and context (see `extract`).
+Offline and fast: the knowledge is the curated vocabulary in `claims/vocabulary/*.yaml`
+(extendable with the user's own files) and, behind it, the shipped lexicon of MeSH diseases
+and drugs (`lexicon`); the method is cue phrases and context (see `extract`).
 """
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ they repeat.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from claims.draft.sentences import Document
@@ -63,6 +64,9 @@ class Reading:
     combines: bool
     mentions: dict[str, str]
     determined: frozenset[str]
+    pronoun_subject: bool = False
+    explicit_reference: bool = False
+    comparators: tuple[Concept, ...] = ()
 
     @property
     def named_harm(self) -> bool:
@@ -152,6 +156,57 @@ def _after(hits: Iterable[Hit], start: int) -> list[Hit]:
     return [hit for hit in hits if hit.start >= start]
 
 
+AGENT_NOUN = re.compile(r"(?:t|s|c)ors?$|(?:c|t)ers?$")
+"""A word an effect prefix reaches that is a noun for an agent ("inhibitor", "enhancer")."""
+COMPARATOR_REACH = 3
+"""How many words after a comparator cue an intervention counts as the comparator."""
+APPOSITIVE_REACH = 5
+_APPOSITION = re.compile(r"^\s*[,(]\s*(?:a|an|the|another)\b", re.IGNORECASE)
+SUBJECT_PRONOUNS = frozenset({"it", "they", "this", "these", "such", "its", "their"})
+
+
+def _is_effect(hit: Hit, words: Sequence[str], spans: Sequence[tuple[int, int]]) -> bool:
+    """An effect cue outside every condition and intervention name ("checkpoint
+    inhibitors"; outcomes may hold one) and not an agent noun: "inhibits" is an effect,
+    "inhibitors" a drug class."""
+    if any(start <= hit.start and hit.end <= end for start, end in spans):
+        return False
+    last = words[hit.end - 1]
+    prefix = hit.pattern.split()[-1]
+    return not (prefix.endswith("*") and AGENT_NOUN.search(last) and not prefix[:-1].endswith(last))
+
+
+def _comparators(
+    text: str, tokens: Sequence[Token], hits: Sequence[Hit], cues: Cues
+) -> set[Concept]:
+    """Interventions named just after a comparator cue ("better than warfarin"), or in
+    apposition to such a comparator ("escitalopram, a widely used SSRI")."""
+    words = [token.word for token in tokens]
+    reach = [(cue.end, cue.end + COMPARATOR_REACH) for cue in cues.comparators.find(words)]
+    found: set[Concept] = set()
+    last_end: int | None = None
+    for hit in sorted(hits, key=lambda h: h.start):
+        if hit.value.kind != "intervention":
+            continue
+        near = any(lo <= hit.start < hi for lo, hi in reach)
+        apposed = (
+            last_end is not None
+            and hit.start - last_end <= APPOSITIVE_REACH
+            and _APPOSITION.match(text[tokens[last_end - 1].end : tokens[hit.start].start])
+            is not None
+        )
+        if near or apposed:
+            found.add(hit.value)
+            last_end = hit.end
+    return found
+
+
+def _pronoun_subject(words: Sequence[str], hits: Sequence[Hit]) -> bool:
+    """Opens with "It", "They", "These…" not followed by a name: the subject is the
+    intervention of the sentence before."""
+    return bool(words) and words[0] in SUBJECT_PRONOUNS and not any(h.start == 1 for h in hits)
+
+
 def _refers_back(words: Sequence[str], effects: Sequence[Hit], cues: Cues) -> bool:
     """Opens with "This/These/Such…", says "this therapy", or has a pronoun before its effect."""
     before_effect = words[: min((hit.start for hit in effects), default=1)]
@@ -168,8 +223,10 @@ def read_sentence(
     found = vocabulary.find(words)
     start = _reading_start(words, found, cues)
     hits = _after(found, start)
-    interventions = _concepts(hits, "intervention")
-    effects = _after(cues.effects.find(words), start)
+    comparators = _comparators(text, tokens, hits, cues)
+    interventions = tuple(c for c in _concepts(hits, "intervention") if c not in comparators)
+    spans = [(hit.start, hit.end) for hit in found if hit.value.kind != "outcome"]
+    effects = [h for h in _after(cues.effects.find(words), start) if _is_effect(h, words, spans)]
     harms = _after(cues.harms.find(words), start)
     skips = cues.skip.find(words)
     surfaces = {hit: _surface(text, tokens, hit) for hit in hits}
@@ -198,6 +255,9 @@ def read_sentence(
         determined=frozenset(
             hit.value.name for hit in hits if hit.start and words[hit.start - 1] in DETERMINERS
         ),
+        pronoun_subject=_pronoun_subject(words, found),
+        explicit_reference=bool(cues.references.find(words)),
+        comparators=tuple(comparators),
     )
 
 
@@ -233,8 +293,25 @@ def find_subject(title: Reading | None, readings: Sequence[Reading]) -> Subject:
     conditions = title.conditions if title else ()
     interventions = title.interventions if title else ()
     return Subject(
-        conditions=conditions or _most_named(r.conditions for r in readings),
+        conditions=conditions
+        or _most_named([c for c in r.conditions if not c.generic] for r in readings),
         interventions=interventions or _most_named(r.interventions for r in readings),
+    )
+
+
+def _specific(conditions: Iterable[Concept]) -> tuple[Concept, ...]:
+    """Conditions that can stand for a claim's own: neither too broad nor a symptom."""
+    return tuple(c for c in conditions if not c.generic and not c.symptom)
+
+
+def _joined(first: Reading, second: Reading) -> Reading:
+    """Two sentences read as one claim: "Surgery carries risks. Bleeding occurs in 2 %…"."""
+    return replace(
+        second,
+        text=f"{first.text} {second.text}",
+        harms=first.harms + second.harms,
+        hedges=first.hedges + second.hedges,
+        mentions={**second.mentions, **first.mentions},
     )
 
 
@@ -248,6 +325,8 @@ class Drafter:
         self._previous: Reading | None = None
         self._previous_interventions: tuple[Concept, ...] = ()
         self._previous_candidate: Candidate | None = None
+        self._paragraph_conditions: tuple[Concept, ...] = ()
+        self._pending_harm: Reading | None = None
 
     def add(self, reading: Reading) -> None:
         same_paragraph = self._previous is not None and (
@@ -255,18 +334,32 @@ class Drafter:
         )
         if not same_paragraph:
             self._previous_interventions, self._previous_candidate = (), None
-        candidate = self._consider(reading)
+            self._paragraph_conditions, self._pending_harm = (), None
+            self._previous = None
+        pending, self._pending_harm = self._pending_harm, None
+        candidate = self._consider(reading, pending)
         self._previous = reading
         self._previous_candidate = candidate
         if candidate is not None or reading.interventions:
             self._previous_interventions = (
                 candidate.interventions if candidate else reading.interventions
             )
+        if candidate is not None:
+            self._paragraph_conditions = (
+                _specific(candidate.conditions) or self._paragraph_conditions
+            )
 
     def _skip(self, reading: Reading, reason: str) -> None:
         self.skipped.append(Skipped(reading.text, reason))
 
-    def _consider(self, reading: Reading) -> Candidate | None:
+    def _consider(self, reading: Reading, pending: Reading | None) -> Candidate | None:
+        if pending is not None and reading.named_harm and not (reading.effects or reading.harms):
+            lead = reading.interventions or pending.interventions
+            if not lead and pending.standard_care:
+                lead = self.subject.interventions
+            return self._propose(_joined(pending, reading), lead, [pending.text])
+        if reading.harms and not reading.named_harm and not reading.effects:
+            self._pending_harm = reading
         if reading.skip:
             self._skip(reading, reading.skip)
             return None
@@ -278,16 +371,29 @@ class Drafter:
                 return self._previous_candidate
             self._skip(reading, "risk without a named harm" if reading.harms else "no effect")
             return None
-        interventions, origin = self._interventions(reading)
+        return self._propose(reading, (), [])
+
+    def _propose(
+        self, reading: Reading, lead: tuple[Concept, ...], sources: list[str]
+    ) -> Candidate | None:
+        interventions, origin = (
+            (lead, "previous sentence") if lead else self._interventions(reading)
+        )
         if not interventions:
             reason = "about standard care only" if reading.standard_care else "no intervention"
             self._skip(reading, reason)
             return None
-        conditions: tuple[Concept, ...] = reading.conditions
-        condition_origin: Origin = "sentence"
-        if not conditions:
-            conditions = self.subject.conditions
-            condition_origin = "article" if conditions else "none"
+        previous = self._previous
+        if (
+            origin == "previous sentence"
+            and not sources
+            and previous is not None
+            and previous.interventions
+            and self._previous_candidate is None
+        ):
+            sources = [previous.text]
+            reading = replace(reading, text=f"{previous.text} {reading.text}")
+        conditions, condition_origin = self._conditions(reading)
         candidate = Candidate(
             reading=reading,
             interventions=interventions,
@@ -296,12 +402,27 @@ class Drafter:
             condition_origin=condition_origin,
             outcomes=list(reading.outcomes),
             co_treatments=reading.standard_care if reading.combines else (),
-            sources=[reading.text],
+            sources=[*sources, reading.text.removeprefix(" ".join(sources)).strip()],
         )
         self.candidates.append(candidate)
         return candidate
 
+    def _conditions(self, reading: Reading) -> tuple[tuple[Concept, ...], Origin]:
+        """The sentence's own conditions; else those of the paragraph's claim before, else
+        the article's; its symptoms and harms ("nausea") join them."""
+        symptoms = tuple(c for c in reading.conditions if c.symptom and not c.generic)
+        own = _specific(reading.conditions)
+        if own:
+            return own + symptoms, "sentence"
+        if self._paragraph_conditions:
+            return self._paragraph_conditions + symptoms, "previous sentence"
+        if self.subject.conditions:
+            return self.subject.conditions + symptoms, "article"
+        return reading.conditions, "sentence" if reading.conditions else "none"
+
     def _interventions(self, reading: Reading) -> tuple[tuple[Concept, ...], Origin]:
+        if reading.pronoun_subject and self._previous_interventions:
+            return self._previous_interventions, "previous sentence"
         if reading.interventions:
             narrower = self._referred(reading)
             return (
@@ -310,9 +431,9 @@ class Drafter:
         subject_care = tuple(c for c in reading.standard_care if c in self.subject.interventions)
         if subject_care:
             return subject_care, "sentence"
-        if reading.refers_back:
-            if self._previous_interventions:
-                return self._previous_interventions, "previous sentence"
+        if reading.refers_back and self._previous_interventions:
+            return self._previous_interventions, "previous sentence"
+        if reading.explicit_reference:
             return self.subject.interventions, "article"
         return (), "none"
 
@@ -395,16 +516,40 @@ def round_robin(lists: Iterable[Sequence[str]], limit: int) -> tuple[str, ...]:
     return tuple(chosen.values())
 
 
+def _search(concept: Concept, candidate: Candidate, groups: Sequence[str]) -> tuple[str, ...]:
+    """A concept's search terms; for a lexicon concept, the words the article used too
+    (a brand name after its generic one: "pembrolizumab", "Keytruda")."""
+    terms = concept.terms_for(groups)
+    said = candidate.reading.mentions.get(concept.name)
+    if concept.lexical and said and said.casefold() != concept.name.casefold():
+        terms = (
+            *terms,
+            said if any(c.isupper() for c in said[1:]) or said.istitle() else said.lower(),
+        )
+    return terms
+
+
+NCT_ID = re.compile(r"\bNCT\d{8}\b", re.IGNORECASE)
+
+
+def nct_ids_in(texts: Iterable[str]) -> tuple[str, ...]:
+    """The registry ids (`NCT01234567`) the texts name, upper-cased, each once, in order."""
+    return tuple(dict.fromkeys(m.group().upper() for t in texts for m in NCT_ID.finditer(t)))
+
+
 def topic_of(candidate: Candidate) -> Topic:
     groups = [c.group for c in candidate.conditions if c.group]
     terms = [c.search[0] for c in candidate.co_treatments]
     terms += [c.search[0] for c in candidate.outcomes if c.search][:1]
     return Topic(
-        conditions=round_robin((c.search for c in candidate.conditions), MAX_CONDITIONS),
+        conditions=round_robin(
+            (_search(c, candidate, groups) for c in candidate.conditions), MAX_CONDITIONS
+        ),
         interventions=round_robin(
-            (c.terms_for(groups) for c in candidate.interventions), MAX_INTERVENTIONS
+            (_search(c, candidate, groups) for c in candidate.interventions), MAX_INTERVENTIONS
         ),
         terms=round_robin([[term] for term in terms], MAX_TERMS),
+        nct_ids=nct_ids_in(candidate.sources),
     )
 
 

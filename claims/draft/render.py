@@ -64,6 +64,8 @@ def _claim(claim: ProposedClaim) -> list[str]:
     lines += _list("interventions", topic.interventions, "      ")
     if topic.terms:
         lines += _list("terms", topic.terms, "      ")
+    if topic.nct_ids:
+        lines += _list("nct_ids", topic.nct_ids, "      ")
     return lines
 
 

@@ -17,7 +17,8 @@ so on (see cues.yaml). Search terms do not match by themselves ("blood cancers" 
 for "leukemia" but is not what "leukemia" names): list synonyms in `match`. Patterns are
 words compared after normalisation (lower case, plural `s` and British `ae`/`our` folded):
 `word*` is any word starting so, and `...` skips up to eight words. A later file's entry
-replaces an earlier one of the same name; cue lists add up.
+replaces an earlier one of the same name; cue lists add up. Behind the curated entries,
+the shipped lexicon (`claims.draft.lexicon`) names what they do not.
 """
 
 from __future__ import annotations
@@ -27,11 +28,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
 from claims.errors import VocabularyError
+
+if TYPE_CHECKING:
+    from claims.draft.lexicon import Lexicon
 
 VOCABULARY_DIR = Path(__file__).resolve().parent.parent / "vocabulary"
 MAX_GAP = 8
@@ -57,6 +61,7 @@ CUE_LISTS = (
     "contrast",
     "combination",
     "references",
+    "comparators",
     "anaphora",
 )
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -219,6 +224,12 @@ class Concept:
     by_group: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     standard_care: bool = False
     harm: bool = False
+    lexical: bool = False
+    """From the shipped lexicon: the words the article used are searched for too."""
+    generic: bool = False
+    """Too broad ("cancer") to stand for a claim's condition if the article names another."""
+    symptom: bool = False
+    """A sign or symptom ("nausea"): joins the claim's condition instead of replacing it."""
 
     def terms_for(self, groups: Iterable[str]) -> tuple[str, ...]:
         """Search terms, then those this intervention has for the claim's condition groups."""
@@ -238,25 +249,30 @@ class Cues:
     contrast: PatternIndex
     combination: PatternIndex
     references: PatternIndex
+    comparators: PatternIndex
     skip: PatternIndex
     anaphora: frozenset[str]
 
 
 @dataclass(frozen=True)
 class Vocabulary:
+    """The curated entries and cues, and the lexicon for what they do not name."""
+
     concepts: PatternIndex
     cues: Cues
+    lexicon: Lexicon | None = None
 
     def find(self, words: Sequence[str]) -> list[Hit]:
-        """Concepts named in `words`, a longer name hiding a shorter one inside it."""
+        """Concepts named in `words`, a longer name hiding a shorter one inside it; the
+        lexicon only where no curated entry matched."""
         hits = self.concepts.find(words)
         by_kind: dict[Kind, list[Hit]] = defaultdict(list)
         for hit in hits:
             by_kind[hit.value.kind].append(hit)
-        return sorted(
-            (hit for kind_hits in by_kind.values() for hit in outermost(kind_hits)),
-            key=lambda hit: hit.start,
-        )
+        curated = [hit for kind_hits in by_kind.values() for hit in outermost(kind_hits)]
+        if self.lexicon is not None:
+            curated += self.lexicon.find(words, [(h.start, h.end) for h in curated])
+        return sorted(curated, key=lambda hit: hit.start)
 
 
 @dataclass
@@ -368,7 +384,7 @@ def _read_file(path: Path, raw: _Raw) -> None:
             raw.entries[(kind, concept.name.casefold())] = concept
 
 
-def _compile(raw: _Raw) -> Vocabulary:
+def _compile(raw: _Raw, lexicon: Lexicon | None) -> Vocabulary:
     patterns: list[tuple[str, Concept]] = []
     for concept in raw.entries.values():
         phrases = dict.fromkeys([concept.name, *concept.match])
@@ -383,12 +399,17 @@ def _compile(raw: _Raw) -> Vocabulary:
         anaphora=frozenset(normalise_word(word.lower()) for word in raw.cues.get("anaphora", [])),
         **lists,
     )
-    return Vocabulary(concepts=PatternIndex(patterns), cues=cues)
+    return Vocabulary(concepts=PatternIndex(patterns), cues=cues, lexicon=lexicon)
 
 
-def load_vocabulary(extra: Sequence[Path] = ()) -> Vocabulary:
-    """The shipped vocabulary, extended (or overridden by name) by `extra` files in order."""
+def load_vocabulary(extra: Sequence[Path] = (), *, lexicon: bool = True) -> Vocabulary:
+    """The shipped vocabulary, extended (or overridden by name) by `extra` files in order;
+    with `lexicon`, the shipped terminologies behind them."""
     raw = _Raw()
     for path in [*sorted(VOCABULARY_DIR.glob("*.yaml")), *extra]:
         _read_file(path, raw)
-    return _compile(raw)
+    if not lexicon:
+        return _compile(raw, None)
+    from claims.draft.lexicon import shipped_lexicon
+
+    return _compile(raw, shipped_lexicon())

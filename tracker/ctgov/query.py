@@ -5,6 +5,8 @@ Parameters, in the order `StudyQuery.params` returns them:
 - `query.cond`: the conditions, OR-ed (ConditionSearch: conditions, keywords, titles);
 - `query.intr`: the interventions, OR-ed (InterventionSearch: names, other names, arms);
 - `query.term`: the extra terms, AND-ed (BasicSearch);
+- `filter.ids`: NCT ids, comma-separated (the trials a claim names; a filter, since a
+  query made only of NCT ids makes the API ignore the other filters);
 - `filter.advanced`: the study types OR-ed in parentheses, AND-ed with the update window
   `AREA[LastUpdatePostDate]RANGE[YYYY-MM-DD,MAX]`;
 - `fields`: the piece names of `STUDY_FIELDS`, comma-separated;
@@ -66,6 +68,7 @@ ESSIE_OPERATORS = frozenset(
 )
 _PLAIN_WORD = re.compile(r"^[A-Za-z0-9]+$")
 _ENUM_VALUE = re.compile(r"^[A-Z][A-Z_]*$")
+_NCT_ID = re.compile(r"^NCT\d{8}$")
 
 
 def essie_term(text: str) -> str:
@@ -92,13 +95,15 @@ class StudyQuery:
     terms: tuple[str, ...] = ()
     study_types: tuple[str, ...] = ()
     updated_since: date | None = None
+    nct_ids: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("conditions", "interventions", "terms"):
             object.__setattr__(self, name, _distinct_terms(name, getattr(self, name)))
         object.__setattr__(self, "study_types", _study_types(self.study_types))
-        if not (self.conditions or self.interventions or self.terms):
-            raise ValueError("a study query needs a condition, an intervention or a term")
+        object.__setattr__(self, "nct_ids", _nct_ids(self.nct_ids))
+        if not (self.conditions or self.interventions or self.terms or self.nct_ids):
+            raise ValueError("a study query needs a condition, an intervention, a term or an id")
 
     def params(self, *, page_size: int = MAX_PAGE_SIZE) -> dict[str, str]:
         """The exact query parameters of the first page (later pages add `pageToken`)."""
@@ -109,6 +114,8 @@ class StudyQuery:
             params["query.intr"] = essie_join("OR", self.interventions)
         if self.terms:
             params["query.term"] = essie_join("AND", self.terms)
+        if self.nct_ids:
+            params["filter.ids"] = ",".join(self.nct_ids)
         advanced = self.advanced_filter()
         if advanced:
             params["filter.advanced"] = advanced
@@ -141,6 +148,14 @@ def _distinct_terms(name: str, values: Iterable[str] | str) -> tuple[str, ...]:
         essie_term(value)
         kept.setdefault(" ".join(value.split()).casefold(), value.strip())
     return tuple(kept.values())
+
+
+def _nct_ids(values: Iterable[str] | str) -> tuple[str, ...]:
+    ids = [value.strip().upper() for value in _as_tuple("nct_ids", values)]
+    for nct_id in ids:
+        if not _NCT_ID.match(nct_id):
+            raise ValueError(f"not an NCT id: {nct_id!r}")
+    return tuple(dict.fromkeys(ids))
 
 
 def _study_types(values: Iterable[str] | str) -> tuple[str, ...]:

@@ -91,6 +91,20 @@ def query_for(topic: Topic, updated_since: date | None = None) -> StudyQuery:
     )
 
 
+def named_trials_query(topic: Topic, updated_since: date | None = None) -> StudyQuery | None:
+    """The extra request for the trials a claim names (`nct_ids`), applied like search
+    results so that they are linked whatever the search returns; None when it names none."""
+    if not topic.nct_ids:
+        return None
+    return StudyQuery(nct_ids=topic.nct_ids, updated_since=updated_since)
+
+
+def walk_queries(topic: Topic, updated_since: date | None = None) -> list[StudyQuery]:
+    """Every query a claim's sync walks: its search, then the trials it names."""
+    named = named_trials_query(topic, updated_since)
+    return [query_for(topic, updated_since), *([named] if named else [])]
+
+
 def _watermark(data_timestamp: str | None, now: datetime) -> date:
     """The registry day the data was fetched at: its refresh date, else today."""
     try:
@@ -227,10 +241,11 @@ def _sync_claim(
     try:
         with transaction(engine) as session:
             claim_sync = ClaimSync(session, plan, run_id, now)
-            for page in client.iter_pages(query_for(plan.topic, plan.updated_since)):
-                claim_sync.apply(page)
-                if progress is not None:
-                    progress.page_done(plan, claim_sync.result.fetched)
+            for query in walk_queries(plan.topic, plan.updated_since):
+                for page in client.iter_pages(query):
+                    claim_sync.apply(page)
+                    if progress is not None:
+                        progress.page_done(plan, claim_sync.result.fetched)
             claim_sync.finish(data_timestamp, _watermark(data_timestamp, now))
         result = claim_sync.result
         breaker.succeeded()
