@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 from db.engine import display_url, errors_translated
 from db.errors import SchemaMismatch
 
-HEAD = "0008"
+HEAD = "0009"
 """The newest revision in `db/migrations/versions`."""
 
 VERSION_TABLE = "alembic_version"

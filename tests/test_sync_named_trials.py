@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from conftest import Tracker
 from ctgov_builders import make_study, nct
-from sync_helpers import LIVER, write_claims
+from scenarios import LIVER, write_claims
 
 from claims.errors import ClaimFileError
 from claims.parse import parse_text
 from claims.spec import Topic
-from tracker.ctgov.fake import FakeCtgov
+from tracker.fake_registry import FakeCtgov
 from tracker.sync.run import walk_queries
 
 NAMED = f"""\

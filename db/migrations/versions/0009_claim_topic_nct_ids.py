@@ -1,6 +1,6 @@
 """Trials a claim names: `claim_topics.nct_ids`, NCT ids linked whatever the search returns.
 
-Revision ID: 0008
+Revision ID: 0009
 Revises: 0006
 Create Date: 2026-12-01
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
+revision = "0009"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
