@@ -280,7 +280,7 @@ class CtgovClient:
                 f"page token refused again after the walk restarted: {exc}", request=request
             ) from exc
         self.stats.walk_restarts += 1
-        log.warning("page token refused (%s); restarting the walk: %s", exc, request)
+        log.info("page token refused (%s); restarting the walk: %s", exc, request)
         return restarts + 1
 
     def _fresh_records(self, studies: list[Any], seen: set[str]) -> list[StudyRecord]:
