@@ -198,7 +198,8 @@ def test_overlapping_pages_count_distinct_studies_and_a_short_walk_says_so(
     client = make_client()
 
     assert ids_of(list(client.iter_pages(ASTHMA))) == [[nct(1), nct(2), nct(3)], [nct(4)]]
-    assert client.last_walk.complete and client.last_walk.short
+    assert client.last_walk.complete
+    assert client.last_walk.short
     assert client.last_walk.describe() == "walk ended with 4 distinct studies of the 5 announced"
 
 
@@ -379,7 +380,8 @@ def test_429_past_the_budget_fails_after_exactly_the_budget_of_waiting(
 
     with pytest.raises(ApiUnavailable, match=r"throttled \(HTTP 429\) through 120 s of waiting"):
         list(make_client().iter_studies(ASTHMA))
-    assert sleeps.calls == [30.0, 30.0, 30.0, 30.0] and sleeps.total == THROTTLE_BUDGET
+    assert sleeps.calls == [30.0, 30.0, 30.0, 30.0]
+    assert sleeps.total == THROTTLE_BUDGET
 
 
 def test_a_429_asking_for_no_wait_still_costs_a_second(
