@@ -9,8 +9,9 @@ flags left behind.
 from __future__ import annotations
 
 import json
+import threading
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +20,16 @@ from conftest import Tracker
 from ctgov_builders import make_study, nct
 from ctgov_fixtures import SleepRecorder
 from smtp_fixtures import free_port
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sync_helpers import LIVER, state, write_claims
 
 from db.engine import connect, transaction
-from db.models import ClaimSyncState, RegistryBinding, Study, SyncRun
-from tracker.ctgov.fake import FakeCtgov, Fault
+from db.models import Article, ClaimSyncState, RegistryBinding, Study, SyncRun
+from tracker.ctgov import CtgovClient
+from tracker.ctgov.fake import FakeCtgov, Fault, FaultKind
 from tracker.ctgov.fake.corpus import Quirks
 from tracker.ctgov.retry import THROTTLE_BUDGET
+from tracker.sync import sync
 
 LIVER_CLAIM = """\
 article:
@@ -45,6 +48,7 @@ WHY = {
     "interventions": ["mesenchymal stem cells"],
     "terms": [],
 }
+NOW = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
 MANY = range(100, 1110)
 """1,010 matching studies: two API pages of 1,000."""
 
@@ -465,3 +469,32 @@ def test_operator_words_and_quotes_reach_the_registry_as_phrases(
     sent = study_requests(registry)[0]
     assert (sent["query.cond"], sent["query.intr"]) == ('"ALL"', '"the \\"so-called\\" cure"')
     assert [nct_id for _, nct_id in state(database_url)["links"]] == [nct(1)]
+
+
+# --- no write lock while waiting on the network ---------------------------------------------------
+
+
+def test_no_write_lock_is_held_while_a_page_is_awaited(
+    tracker: Tracker, many: FakeCtgov, database_url: str, tmp_path: Path
+) -> None:
+    load(tracker, tmp_path)
+    many.inject(Fault(FaultKind.SLOW, seconds=3.0, path="/studies", continuation=True))
+    syncing, writing = connect(database_url), connect(database_url)
+    client = CtgovClient(many.url, rate_limit=None)
+    worker = threading.Thread(target=sync, args=(syncing, client), kwargs={"clock": lambda: NOW})
+    worker.start()
+    deadline = time.monotonic() + 10
+    while not any("pageToken" in params for params in study_requests(many)):
+        assert time.monotonic() < deadline, "the sync never asked for its second page"
+        time.sleep(0.02)
+
+    started = time.monotonic()
+    with transaction(writing) as session:
+        session.execute(update(Article).values(title="Edited while the sync waits"))
+    waited = time.monotonic() - started
+    worker.join(timeout=20)
+
+    assert waited < 1.5
+    assert state(database_url)["links"] == all_linked(MANY)
+    syncing.dispose()
+    writing.dispose()
