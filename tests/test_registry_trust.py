@@ -328,14 +328,34 @@ def test_a_long_run_of_429s_is_waited_out(
 ) -> None:
     load(tracker, tmp_path)
     registry.put_study(liver(1))
-    registry.inject(Fault.too_many_requests(None, path="/studies"), times=6)
+    registry.inject(Fault.too_many_requests(20, path="/studies"), times=5)
 
     result = tracker("sync")
 
     assert result.status == 0, result.err
     assert state(database_url)["links"] == all_linked([1])
-    assert len(sleeps.calls) == 6
-    assert 60 <= sleeps.total <= THROTTLE_BUDGET
+    assert sleeps.calls == [20.0] * 5
+
+
+def test_429_beyond_the_budget_fails_the_claim_in_one_line(
+    tracker: Tracker,
+    registry: FakeCtgov,
+    database_url: str,
+    tmp_path: Path,
+    sleeps: SleepRecorder,
+) -> None:
+    load(tracker, tmp_path)
+    registry.put_study(liver(1))
+    registry.inject(Fault.too_many_requests(50, path="/studies"), times=4)
+
+    result = tracker("sync")
+
+    assert result.status == 1
+    assert result.err.startswith(
+        "tracker: claim liver-msc failed: throttled (HTTP 429) through 120 s of waiting (GET"
+    )
+    assert sleeps.calls == [50.0, 50.0, THROTTLE_BUDGET - 100.0]
+    assert state(database_url)["links"] == {}
 
 
 # --- one registry per database -----------------------------------------------------------------
