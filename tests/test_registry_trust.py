@@ -282,6 +282,29 @@ def test_a_study_merged_under_a_new_id_keeps_its_links_events_and_flags(
     engine.dispose()
 
 
+def test_a_study_merged_into_one_already_stored_folds_into_it(
+    tracker: Tracker, registry: FakeCtgov, database_url: str, tmp_path: Path
+) -> None:
+    load(tracker, tmp_path)
+    registry.set_data_timestamp("2026-11-24T09:00:00")
+    registry.put_study(liver(1, first_posted="2026-11-23"))
+    registry.put_study(liver(7, first_posted="2024-01-01"))
+    assert tracker("sync").status == 0
+    registry.set_data_timestamp("2026-11-25T09:00:00")
+    registry.remove_study(nct(1))
+    registry.put_study(
+        liver(7, aliases=[nct(1)], first_posted="2024-01-01", last_update="2026-11-25")
+    )
+
+    assert tracker("sync", "--full").status == 0
+
+    after = state(database_url)
+    assert set(after["studies"]) == {nct(7)}
+    assert after["links"] == all_linked([7])
+    assert after["events"] == [linked(7), linked(7)]
+    assert list(after["flags"]) == [("liver-msc", nct(7), "NEW_TRIAL")]
+
+
 def test_enrollment_99999999_is_stored_as_unknown(
     tracker: Tracker, registry: FakeCtgov, database_url: str, tmp_path: Path
 ) -> None:
