@@ -54,5 +54,6 @@ def fewest_pages(matches: Iterable[int]) -> int:
 
 
 def walk_requests(matches: Iterable[int]) -> int:
-    """Requests a walk per claim needs: its pages, and one even when nothing matches."""
-    return sum(max(1, math.ceil(count / MAX_PAGE_SIZE)) for count in matches)
+    """Requests a walk per claim needs: a walk ends only on a page without a token, and the
+    registry sends one after every full page, so one page per 1,000 matches and one more."""
+    return sum(count // MAX_PAGE_SIZE + 1 for count in matches)

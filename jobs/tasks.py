@@ -44,7 +44,11 @@ def nightly_sync() -> None:
         settings = load_settings()
         with _database(settings) as engine, registry_client(settings) as client:
             report = sync(
-                engine, client, clock=lambda: datetime.now(settings.zone), should_stop=STOP.is_set
+                engine,
+                client,
+                clock=lambda: datetime.now(settings.zone),
+                should_stop=STOP.is_set,
+                full_sync_days=settings.full_sync_days,
             )
     except REPORTABLE as exc:
         log.error("nightly sync failed: %s", exc)

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -23,7 +24,11 @@ from sqlalchemy import Engine, create_engine, text
 from db.engine import connect
 from db.migrate import upgrade
 from tracker.cli import main
+from tracker.ctgov import client as client_module
 from tracker.fake_registry import FakeCtgov
+
+if TYPE_CHECKING:
+    from ctgov_fixtures import SleepRecorder
 
 pytest_plugins = ["ctgov_fixtures", "evidence_fixtures", "digest_fixtures", "smtp_fixtures"]
 
@@ -128,8 +133,12 @@ def tracker(
 
 
 @pytest.fixture
-def registry(fake_ctgov: FakeCtgov, monkeypatch: pytest.MonkeyPatch) -> FakeCtgov:
-    """The fake ClinicalTrials.gov, with the `tracker` command pointed at it and unthrottled."""
+def registry(
+    fake_ctgov: FakeCtgov, monkeypatch: pytest.MonkeyPatch, sleeps: SleepRecorder
+) -> FakeCtgov:
+    """The fake ClinicalTrials.gov, with the `tracker` command pointed at it, unthrottled,
+    and its clients' waits recorded in `sleeps` instead of waited."""
     monkeypatch.setenv("CTGOV_API_URL", fake_ctgov.url)
     monkeypatch.setenv("TRACKER_RATE_LIMIT", "0")
+    monkeypatch.setattr(client_module, "pause", sleeps)
     return fake_ctgov

@@ -47,6 +47,7 @@ def make_study(
     last_update: str | None = None,
     results_first_posted: str | None = None,
     has_results: bool | None = None,
+    verified: str | None = None,
 ) -> dict[str, Any]:
     """One study object; `last_update` defaults to the latest posting date given."""
     protocol = _drop_empty(
@@ -64,6 +65,7 @@ def make_study(
                 first_posted=first_posted,
                 results_first_posted=results_first_posted,
                 last_update=last_update or results_first_posted or first_posted,
+                verified=verified,
             ),
             "sponsorCollaboratorsModule": (
                 {"leadSponsor": {"name": sponsor, "class": "OTHER"}} if sponsor else {}
@@ -136,6 +138,7 @@ def _status(
     first_posted: str | None,
     results_first_posted: str | None,
     last_update: str | None,
+    verified: str | None,
 ) -> dict[str, Any]:
     return _drop_empty(
         {
@@ -148,6 +151,7 @@ def _status(
             "studyFirstPostDateStruct": _date_struct(first_posted),
             "resultsFirstPostDateStruct": _date_struct(results_first_posted),
             "lastUpdatePostDateStruct": _date_struct(last_update),
+            "statusVerifiedDate": verified,
         }
     )
 

@@ -62,3 +62,12 @@ def test_unknown_or_malformed_file_settings_are_refused(tmp_path: Path) -> None:
     (tmp_path / "tracker.toml").write_text("database_url = \n")
     with pytest.raises(ConfigError, match=r"tracker\.toml"):
         load_settings({}, cwd=tmp_path)
+
+
+def test_full_sync_days_defaults_to_a_week_and_can_be_turned_off(tmp_path: Path) -> None:
+    assert load_settings({}, cwd=tmp_path).full_sync_days == 7
+    assert load_settings({"TRACKER_FULL_SYNC_DAYS": "0"}, cwd=tmp_path).full_sync_days == 0
+    with pytest.raises(ConfigError, match="TRACKER_FULL_SYNC_DAYS must be a whole number"):
+        load_settings({"TRACKER_FULL_SYNC_DAYS": "weekly"}, cwd=tmp_path)
+    with pytest.raises(ConfigError, match="TRACKER_FULL_SYNC_DAYS must be from 0"):
+        load_settings({"TRACKER_FULL_SYNC_DAYS": "-1"}, cwd=tmp_path)

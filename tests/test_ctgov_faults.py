@@ -20,8 +20,21 @@ from responses import matchers
 from tracker.ctgov import CtgovClient, StudyQuery
 from tracker.ctgov.client import MAX_WALK_RESTARTS, USER_AGENT, describe
 from tracker.ctgov.query import FIELDS_PARAM
-from tracker.ctgov.retry import BACKOFF_CAP, RETRY_AFTER_CAP, backoff_delay
-from tracker.errors import ApiError, ApiRequestRejected, ApiUnavailable, ConfigError
+from tracker.ctgov.retry import (
+    BACKOFF_CAP,
+    RETRY_AFTER_CAP,
+    THROTTLE_BUDGET,
+    THROTTLE_WAIT_CAP,
+    backoff_delay,
+)
+from tracker.errors import (
+    ApiError,
+    ApiRefused,
+    ApiRequestRejected,
+    ApiUnavailable,
+    ApiUnreachable,
+    ConfigError,
+)
 
 STUDIES = f"{MOCK_API_URL}/studies"
 ASTHMA = StudyQuery(conditions=("asthma",))
@@ -149,26 +162,59 @@ def test_empty_page_after_an_exactly_full_page_ends_the_walk(
     assert ids_of(pages) == [[nct(1), nct(2)]]
 
 
-def test_walk_stops_at_the_total_count_without_asking_for_the_empty_page(
+def test_walk_reaching_the_total_count_still_follows_the_token_to_the_end(
     mocked_api: responses.RequestsMock, make_client: MakeClient
 ) -> None:
-    add_page(mocked_api, [1, 2], next_token="t1", total=4)
+    add_page(mocked_api, [1, 2], next_token="t1", total=2)
     add_page(mocked_api, [3, 4], next_token="t2", token_in="t1")
+    add_page(mocked_api, [], token_in="t2")
     client = make_client()
 
     pages = list(client.iter_pages(ASTHMA))
 
     assert ids_of(pages) == [[nct(1), nct(2)], [nct(3), nct(4)]]
-    assert client.requests_made == 2
+    assert client.requests_made == 3
+    assert (client.last_walk.complete, client.last_walk.distinct) == (True, 4)
+    assert client.last_walk.describe() == ""
 
 
-def test_empty_page_that_still_offers_a_token_ends_the_walk(
+def test_empty_page_that_still_offers_a_token_does_not_end_the_walk(
+    mocked_api: responses.RequestsMock, make_client: MakeClient
+) -> None:
+    add_page(mocked_api, [1], next_token="t1", total=2)
+    add_page(mocked_api, [], next_token="t2", token_in="t1")
+    add_page(mocked_api, [2], token_in="t2")
+    client = make_client()
+
+    assert ids_of(list(client.iter_pages(ASTHMA))) == [[nct(1)], [nct(2)]]
+    assert client.last_walk.complete
+
+
+def test_overlapping_pages_count_distinct_studies_and_a_short_walk_says_so(
+    mocked_api: responses.RequestsMock, make_client: MakeClient
+) -> None:
+    add_page(mocked_api, [1, 2, 3], next_token="t1", total=5)
+    add_page(mocked_api, [2, 3, 4], token_in="t1")
+    client = make_client()
+
+    assert ids_of(list(client.iter_pages(ASTHMA))) == [[nct(1), nct(2), nct(3)], [nct(4)]]
+    assert client.last_walk.complete
+    assert client.last_walk.short
+    assert client.last_walk.describe() == "walk ended with 4 distinct studies of the 5 announced"
+
+
+def test_a_token_offered_twice_ends_the_walk_incomplete_instead_of_looping(
     mocked_api: responses.RequestsMock, make_client: MakeClient
 ) -> None:
     add_page(mocked_api, [1], next_token="t1")
-    add_page(mocked_api, [], next_token="t2", token_in="t1")
+    add_page(mocked_api, [2], next_token="t1", token_in="t1")
+    client = make_client()
 
-    assert ids_of(list(make_client().iter_pages(ASTHMA))) == [[nct(1)]]
+    assert ids_of(list(client.iter_pages(ASTHMA))) == [[nct(1)], [nct(2)]]
+    assert not client.last_walk.complete
+    assert client.last_walk.describe() == (
+        "walk cut off with a page token still offered after 2 distinct studies"
+    )
 
 
 def test_expired_token_restarts_the_walk_and_yields_no_study_twice(
@@ -190,6 +236,23 @@ def test_expired_token_restarts_the_walk_and_yields_no_study_twice(
 
     assert ids_of(pages) == [[nct(1), nct(2)], [nct(0)], [nct(3)], [nct(4)]]
     assert client.stats.walk_restarts == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [(400, "bad request"), (500, "The pageToken has expired"), (410, "Page token unknown")],
+)
+def test_an_expired_token_of_any_status_restarts_the_walk_once(
+    mocked_api: responses.RequestsMock, make_client: MakeClient, status: int, body: str
+) -> None:
+    add_page(mocked_api, [1], next_token="t1")
+    add_fault(mocked_api, status=status, body=body, match=page_params("t1"))
+    add_page(mocked_api, [1], next_token="u1")
+    add_page(mocked_api, [2], token_in="u1")
+    client = make_client()
+
+    assert ids_of(list(client.iter_pages(ASTHMA))) == [[nct(1)], [nct(2)]]
+    assert (client.stats.walk_restarts, client.retries) == (1, 0)
 
 
 def test_a_token_refused_every_time_ends_in_a_rejection(
@@ -276,7 +339,7 @@ def test_retry_after_is_capped_and_unreadable_values_back_off(
     header: str,
     expected: float,
 ) -> None:
-    add_fault(mocked_api, status=429, headers={"Retry-After": header})
+    add_fault(mocked_api, status=503, headers={"Retry-After": header})
     add_page(mocked_api, [1])
 
     list(make_client(random=lambda: 1.0).iter_pages(ASTHMA))
@@ -284,15 +347,73 @@ def test_retry_after_is_capped_and_unreadable_values_back_off(
     assert sleeps.calls == [expected]
 
 
-def test_403_under_load_backs_off_like_429(
+def test_a_long_429_run_is_waited_out_within_the_throttling_budget(
     mocked_api: responses.RequestsMock, make_client: MakeClient, sleeps: SleepRecorder
 ) -> None:
-    add_fault(mocked_api, status=403, headers={"Retry-After": "4"})
+    for _ in range(6):
+        add_fault(mocked_api, status=429)
+    add_page(mocked_api, [1])
+    client = make_client()
+
+    assert len(list(client.iter_studies(ASTHMA))) == 1
+    assert sleeps.calls == [3.75, 7.5, 15.0, 30.0, 45.0, 18.75]
+    assert sleeps.total == THROTTLE_BUDGET >= 60
+
+
+def test_a_429_retry_after_is_honoured_up_to_the_cap_of_one_wait(
+    mocked_api: responses.RequestsMock, make_client: MakeClient, sleeps: SleepRecorder
+) -> None:
+    add_fault(mocked_api, status=429, headers={"Retry-After": "45"})
+    add_fault(mocked_api, status=429, headers={"Retry-After": "600"})
+    add_page(mocked_api, [1])
+
+    list(make_client().iter_studies(ASTHMA))
+
+    assert sleeps.calls == [45.0, THROTTLE_WAIT_CAP]
+
+
+def test_429_past_the_budget_fails_after_exactly_the_budget_of_waiting(
+    mocked_api: responses.RequestsMock, make_client: MakeClient, sleeps: SleepRecorder
+) -> None:
+    for _ in range(5):
+        add_fault(mocked_api, status=429, headers={"Retry-After": "30"})
+
+    with pytest.raises(ApiUnavailable, match=r"throttled \(HTTP 429\) through 120 s of waiting"):
+        list(make_client().iter_studies(ASTHMA))
+    assert sleeps.calls == [30.0, 30.0, 30.0, 30.0]
+    assert sleeps.total == THROTTLE_BUDGET
+
+
+def test_a_429_asking_for_no_wait_still_costs_a_second(
+    mocked_api: responses.RequestsMock, make_client: MakeClient, sleeps: SleepRecorder
+) -> None:
+    add_fault(mocked_api, status=429, headers={"Retry-After": "0"})
+    add_page(mocked_api, [1])
+
+    list(make_client().iter_studies(ASTHMA))
+
+    assert sleeps.calls == [1.0]
+
+
+def test_403_is_tried_once_more_then_the_registry_refused_this_client(
+    mocked_api: responses.RequestsMock, make_client: MakeClient, sleeps: SleepRecorder
+) -> None:
+    add_fault(mocked_api, status=403)
+    add_fault(mocked_api, status=403)
+
+    with pytest.raises(ApiRefused, match="the registry refused this client") as caught:
+        list(make_client().iter_studies(ASTHMA))
+    assert "HTTP 403 Forbidden, 2 times" in str(caught.value)
+    assert sleeps.calls == [0.5]
+
+
+def test_one_403_then_success_is_survived(
+    mocked_api: responses.RequestsMock, make_client: MakeClient
+) -> None:
     add_fault(mocked_api, status=403)
     add_page(mocked_api, [1])
 
     assert len(list(make_client().iter_studies(ASTHMA))) == 1
-    assert sleeps.calls == [4.0, 1.0]
 
 
 # --- transient faults ----------------------------------------------------------------------
@@ -422,6 +543,18 @@ def test_400_is_not_retried_and_carries_the_api_message(
     assert sleeps.calls == []
 
 
+@pytest.mark.parametrize("status", [400, 500])
+def test_a_body_naming_a_bad_field_is_final_whatever_the_status(
+    mocked_api: responses.RequestsMock, make_client: MakeClient, status: int
+) -> None:
+    add_fault(mocked_api, status=status, body="Parameter 'fields' contains invalid field name: 'X'")
+    client = make_client()
+
+    with pytest.raises(ApiRequestRejected, match=f"HTTP {status}: Parameter 'fields'"):
+        list(client.iter_pages(ASTHMA))
+    assert client.requests_made == 1
+
+
 @pytest.mark.parametrize("status", [401, 404, 405, 410, 422])
 def test_other_client_errors_on_a_search_are_rejections(
     mocked_api: responses.RequestsMock, make_client: MakeClient, status: int
@@ -523,6 +656,33 @@ def test_version_reads_the_data_timestamp(
 
     assert version.data_timestamp == "2026-03-25T09:00:05"
     assert version.api_version == "2.0.5"
+
+
+@pytest.mark.parametrize(
+    ("error", "problem"),
+    [
+        (
+            requests.ConnectionError("NameResolutionError: Name or service not known"),
+            "cannot resolve",
+        ),
+        (requests.ConnectionError("[Errno 111] Connection refused"), "connection refused by"),
+        (requests.ConnectionError("[Errno 101] Network is unreachable"), "no route to"),
+        (requests.ConnectTimeout("connect timed out"), "connection timed out"),
+    ],
+)
+def test_version_without_a_route_fails_at_once_without_retries(
+    mocked_api: responses.RequestsMock,
+    make_client: MakeClient,
+    sleeps: SleepRecorder,
+    error: Exception,
+    problem: str,
+) -> None:
+    mocked_api.get(f"{MOCK_API_URL}/version", body=error)
+    client = make_client()
+
+    with pytest.raises(ApiUnreachable, match=f"cannot reach {MOCK_API_URL}: {problem}"):
+        client.version()
+    assert (client.requests_made, sleeps.calls) == (1, [])
 
 
 # --- politeness and naming -----------------------------------------------------------------

@@ -282,3 +282,56 @@ def test_version_reads_data_timestamp_and_tolerates_junk() -> None:
     assert version.data_timestamp == "2026-03-25T09:00:05"
     assert parse_version({"dataTimestamp": 5}).data_timestamp is None
     assert parse_version(["junk"]).api_version is None
+
+
+@pytest.mark.parametrize(
+    ("nct_id", "verified", "last_update", "last_known"),
+    [
+        ("NCT03475563", "2019-11", "2019-11-27", "RECRUITING"),
+        ("NCT04207047", "2019-12", "2019-12-20", "ACTIVE_NOT_RECRUITING"),
+    ],
+)
+def test_an_unknown_status_keeps_the_verified_date_that_explains_it(
+    nct_id: str, verified: str, last_update: str, last_known: str
+) -> None:
+    record = parse_study(sample(nct_id))
+
+    assert record.overall_status == "UNKNOWN"
+    assert record.last_known_status == last_known
+    assert str(record.status_verified) == verified
+    assert str(record.last_update_posted) == last_update
+
+
+def test_enrollment_99999999_is_the_registrys_unknown() -> None:
+    assert parse_study(make_study("NCT00000001", enrollment=99_999_999)).enrollment is None
+    assert parse_study(make_study("NCT00000001", enrollment=99_999_998)).enrollment == 99_999_998
+
+
+def test_aliases_are_kept_in_upper_case() -> None:
+    raw = make_study("NCT00000007", aliases=["nct00000001", "NCT00000002"])
+
+    assert parse_study(raw).aliases == ("NCT00000001", "NCT00000002")
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    [
+        "not a timestamp",
+        "2026-11-25T09:00:00" * 20,
+        "2026-11-25T09:00:00\x00",
+        "2026-11-25T09:00:00\ud800",
+        "2026-13-45T09:00:00",
+        "\uff12\uff10\uff12\uff16-11-25",
+        "",
+        None,
+    ],
+)
+def test_a_data_timestamp_that_is_not_a_timestamp_is_none(timestamp: str | None) -> None:
+    assert parse_version({"dataTimestamp": timestamp}).data_timestamp is None
+
+
+@pytest.mark.parametrize(
+    "timestamp", ["2026-03-25T09:00:05", "2026-03-25", "2026-03-25T09:00:05.123Z"]
+)
+def test_plain_iso_data_timestamps_are_kept_as_given(timestamp: str) -> None:
+    assert parse_version({"dataTimestamp": timestamp}).data_timestamp == timestamp

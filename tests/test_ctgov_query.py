@@ -13,7 +13,7 @@ FIELDS = (
     "NCTId,NCTIdAlias,BriefTitle,OfficialTitle,Acronym,OverallStatus,LastKnownStatus,"
     "WhyStopped,StartDate,StartDateType,PrimaryCompletionDate,PrimaryCompletionDateType,"
     "CompletionDate,CompletionDateType,StudyFirstPostDate,ResultsFirstPostDate,"
-    "LastUpdatePostDate,StudyType,Phase,EnrollmentCount,EnrollmentType,Condition,Keyword,"
+    "LastUpdatePostDate,StatusVerifiedDate,StudyType,Phase,EnrollmentCount,EnrollmentType,Condition,Keyword,"
     "InterventionType,InterventionName,InterventionOtherName,LeadSponsorName,HasResults"
 )
 
@@ -81,7 +81,11 @@ def test_update_window_alone_is_the_whole_filter() -> None:
         ("IL-2", '"IL-2"'),
         ("Crohn's disease", '"Crohn\'s disease"'),
         ("5-FU (fluorouracil)", '"5-FU (fluorouracil)"'),
-        ('the "so-called" cure', '"the so-called cure"'),
+        ('the "so-called" cure', '"the \\"so-called\\" cure"'),
+        ("back\\slash", '"back\\\\slash"'),
+        ("ALL", '"ALL"'),
+        ("all", '"all"'),
+        ("DISTANCE", '"DISTANCE"'),
         ("stem   cell\ttherapy", '"stem cell therapy"'),
         ("OR", '"OR"'),
         ("not", '"not"'),

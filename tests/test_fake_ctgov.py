@@ -56,7 +56,7 @@ def test_walk_returns_every_matching_study_exactly_once(
     assert [path for path, _ in liver_fake.requests] == ["/studies"] * 5
 
 
-def test_walk_ending_on_a_full_page_stops_at_the_total_count(
+def test_walk_ending_on_a_full_page_asks_for_the_empty_page_after_it(
     liver_fake: FakeCtgov, make_client: MakeClient
 ) -> None:
     client = make_client(liver_fake.url, page_size=3)
@@ -64,8 +64,9 @@ def test_walk_ending_on_a_full_page_stops_at_the_total_count(
     pages = list(client.iter_pages(LIVER))
 
     assert [len(page) for page in pages] == [3, 3, 3]
-    assert client.requests_made == 3
-    assert "nextPageToken" in liver_fake.corpus.page(liver_fake.requests[-1][1])
+    assert client.requests_made == 4
+    assert liver_fake.corpus.page(liver_fake.requests[-1][1]) == {"studies": []}
+    assert client.last_walk.complete
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,9 @@ from ctgov_builders import make_study, nct, study_id
 
 from tracker.ctgov.query import FIELDS_PARAM
 from tracker.fake_registry import FakeCtgov, Fault, load_corpus, serve
+from tracker.fake_registry.corpus import Quirks
 from tracker.fake_registry.essie import EssieError, parse
+from tracker.fake_registry.faults import EXPIRED_TOKEN
 
 SAMPLES = Path(__file__).parent / "data" / "ctgov"
 
@@ -343,3 +345,50 @@ def test_serve_runs_the_real_samples_until_stopped() -> None:
         fake.stop()
         thread.join(5)
     assert not thread.is_alive()
+
+
+def test_escaped_quotes_inside_a_phrase_are_part_of_it() -> None:
+    assert parse('"the \\"so-called\\" cure"') == parse('"the so called cure"')
+    assert parse('"back\\\\slash"') == parse('"back slash"')
+
+
+def test_bare_all_means_every_record_and_quoted_it_is_a_word(fake: FakeCtgov) -> None:
+    fake.put_study(make_study(nct(90), conditions=["ALL"]))
+
+    everything = fake.corpus.page({"query.cond": "ALL", "pageSize": "1000"})
+    quoted = fake.corpus.page({"query.cond": '"ALL"', "pageSize": "1000"})
+
+    assert len(everything["studies"]) == len(fake.corpus) > 1
+    assert [study_id(raw) for raw in quoted["studies"]] == [nct(90)]
+
+
+def test_paging_quirks_repeat_rows_send_an_empty_page_and_understate_the_total(
+    fake: FakeCtgov,
+) -> None:
+    fake.corpus.quirks = Quirks(empty_page=2, overlap=1, understate=2)
+    pages, params = [], {"pageSize": "2", "countTotal": "true"}
+    while True:
+        body = fake.corpus.page(params)
+        pages.append([study_id(raw) for raw in body["studies"]])
+        if "nextPageToken" not in body:
+            break
+        params = {"pageSize": "2", "pageToken": body["nextPageToken"]}
+
+    found = sorted(study_id(raw) for raw in fake.corpus.page({"pageSize": "1000"})["studies"])
+    assert fake.corpus.page({"countTotal": "true"})["totalCount"] == len(found) - 2
+    assert pages[1] == []
+    assert pages[2][0] == pages[0][-1]
+    assert sorted({i for page in pages for i in page}) == found
+
+
+def test_an_expired_token_fault_waits_for_a_continuation(fake: FakeCtgov) -> None:
+    fake.inject(Fault.expired_token(500))
+    url = f"{fake.url}/studies"
+
+    first = requests.get(url, params={"pageSize": "1"}, timeout=5)
+    second = requests.get(
+        url, params={"pageSize": "1", "pageToken": first.json()["nextPageToken"]}, timeout=5
+    )
+
+    assert first.status_code == 200
+    assert (second.status_code, second.text) == (500, EXPIRED_TOKEN)

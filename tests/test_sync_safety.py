@@ -10,13 +10,11 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from conftest import Tracker
 from ctgov_builders import make_study, nct
 from scenarios import LIVER, MYELOMA, day_one, write_claims
-from smtp_fixtures import free_port
 from sqlalchemy import Engine, func, select
 from sync_helpers import state
 
@@ -232,23 +230,28 @@ def test_sigterm_rolls_back_the_claim_in_flight_and_closes_the_run(
     engine.dispose()
 
 
-def test_unreachable_api_stops_the_run_after_two_failures_in_a_row(
-    tracker: Tracker, engine_of: Engine, tmp_path: Path
+def test_an_unavailable_api_stops_the_run_after_two_failures_in_a_row(
+    tracker: Tracker, engine_of: Engine, registry: FakeCtgov, tmp_path: Path
 ) -> None:
     tracker("claims", "load", str(write_claims(tmp_path)))
-    closed = f"http://127.0.0.1:{free_port()}/api/v2"
-    client = CtgovClient(closed, rate_limit=None, sleep=lambda _: None)
+    registry.inject(Fault.unavailable(path="/studies"), times=10)
+    client = CtgovClient(registry.url, rate_limit=None, sleep=lambda _: None)
 
     report = sync(engine_of, client, clock=lambda: NOW)
 
-    refused = (
-        f"no usable answer after 5 attempts; last: connection refused by {urlsplit(closed).netloc}"
-    )
-    assert client.requests_made == 5 + 5
-    assert [r.error for r in report.results] == [
-        f'{refused} (GET /studies [query.cond="hepatocellular carcinoma";'
-        ' query.intr="mesenchymal stem cells"; page 1])',
-        f"not tried: ClinicalTrials.gov is unavailable ({refused})",
-        f"not tried: ClinicalTrials.gov is unavailable ({refused})",
+    down = "no usable answer after 5 attempts; last: HTTP 503 Service Unavailable"
+    assert client.requests_made == 1 + 5 + 5
+    assert [(r.outcome, r.error) for r in report.results] == [
+        (
+            "failed",
+            f'{down} (GET /studies [query.cond="hepatocellular carcinoma";'
+            ' query.intr="mesenchymal stem cells"; page 1])',
+        ),
+        (
+            "failed",
+            f'{down} (GET /studies [query.cond="multiple myeloma";'
+            ' query.intr="autologous stem cell transplantation"; page 1])',
+        ),
+        ("not tried", f"not tried: ClinicalTrials.gov is unavailable ({down})"),
     ]
     assert _runs(engine_of) == [("failed", 0, 3)]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import date, timedelta
+
 from ctgov_builders import make_study, nct
 
 from claims.spec import Topic
 from tracker.ctgov import parse_study
 from tracker.sync.matching import TopicMatcher
+from tracker.sync.run import full_sync_due
 from tracker.sync.study_rows import changes, study_row
 
 TOPIC = Topic(
@@ -90,3 +94,28 @@ def test_study_row_keeps_partial_dates_and_ranks_the_highest_phase() -> None:
     row = _row(phases=["PHASE1", "PHASE2"], start="2025-03")
     assert (row["start_date"], row["start_date_type"]) == ("2025-03", "ACTUAL")
     assert (row["phases"], row["phase_rank"]) == (["PHASE1", "PHASE2"], 3)
+
+
+def test_periodic_full_syncs_take_turns_one_night_each_per_cycle() -> None:
+    claims = [f"claim-{n}" for n in range(70)]
+    start = date(2026, 11, 1)
+
+    first_due = {
+        claim: next(
+            day
+            for day in range(1, 8)
+            if full_sync_due(claim, start, start + timedelta(days=day), every=7)
+        )
+        for claim in claims
+    }
+
+    assert len(set(first_due.values())) == 7
+    assert max(Counter(first_due.values()).values()) < len(claims) / 3
+
+
+def test_a_full_sync_missed_on_its_night_is_due_once_a_cycle_has_passed() -> None:
+    last = date(2026, 11, 1)
+
+    assert full_sync_due("any", last, last + timedelta(days=7), every=7)
+    assert not full_sync_due("any", last, last, every=7)
+    assert not full_sync_due("any", last, last + timedelta(days=400), every=0)

@@ -26,6 +26,9 @@ DEFAULT_API_URL = "https://clinicaltrials.gov/api/v2"
 DEFAULT_RATE_LIMIT = 40.0
 """Requests per minute: community guidance puts the public limit near 50 per IP."""
 
+DEFAULT_FULL_SYNC_DAYS = 7
+"""Each claim syncs in full once in this many days (0: only when needed or asked)."""
+
 DEFAULT_SMTP_PORT = 587
 """Mail submission; STARTTLS is used when the server offers it, port 465 is TLS from the start."""
 
@@ -44,6 +47,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     ctgov_api_url: str = DEFAULT_API_URL
     rate_limit: float = DEFAULT_RATE_LIMIT
+    full_sync_days: int = DEFAULT_FULL_SYNC_DAYS
     timezone: str | None = None
     smtp_host: str | None = None
     smtp_port: int = DEFAULT_SMTP_PORT
@@ -84,6 +88,18 @@ def _rate(name: str, value: Any) -> float:
     if rate < 0:
         raise ConfigError(f"{variable_name(name)} must not be negative (0 means no limit)")
     return rate
+
+
+def _days(name: str, value: Any) -> int:
+    try:
+        days = int(str(value).strip())
+    except ValueError:
+        raise ConfigError(
+            f"{variable_name(name)} must be a whole number of days, not {value!r}"
+        ) from None
+    if not 0 <= days <= 366:
+        raise ConfigError(f"{variable_name(name)} must be from 0 (never) to 366 days")
+    return days
 
 
 def _zone(name: str, value: Any) -> str:
@@ -127,6 +143,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "database_url": _text,
     "ctgov_api_url": lambda name, value: _text(name, value).rstrip("/"),
     "rate_limit": _rate,
+    "full_sync_days": _days,
     "timezone": _zone,
     "smtp_host": _text,
     "smtp_port": _port,

@@ -6,14 +6,17 @@ exit status the class names (2 for bad input or usage, 1 for failures)::
     TrackerError
     ├── ConfigError            bad environment variable or tracker.toml
     ├── UsageError             bad flag id, option value or output path; a retired claim
+    │   └── RegistryMismatch   the database syncs against another API URL
     ├── AlreadyRunning         another process holds the database's lock for this work
     │   ├── SyncAlreadyRunning      a sync
     │   └── SchedulerAlreadyRunning a scheduler
     ├── DeliveryError          the digest could not be mailed
     │   └── AlreadySent        that week's digest was mailed before
     └── ApiError               ClinicalTrials.gov could not answer
-        ├── ApiUnavailable     retries exhausted: 5xx, 429/403, timeouts, resets, bad bodies
-        └── ApiRequestRejected 4xx the API will never accept (e.g. 400 with its own message)
+        ├── ApiUnavailable     retries exhausted: 5xx, 429, timeouts, resets, bad bodies
+        │   └── ApiUnreachable no route to the API at all (name resolution, refused)
+        ├── ApiRequestRejected the API will never accept this request (400, a bad field)
+        └── ApiRefused         403 twice: the registry refuses this client
 
 Errors of the other packages have their own trees (`claims.errors`, e.g. an unknown
 claim id, and `db.errors`);
@@ -56,6 +59,10 @@ class SchedulerAlreadyRunning(AlreadyRunning):
     """Another scheduler is running against the same database."""
 
 
+class RegistryMismatch(UsageError):
+    """The database's bookmarks belong to another registry URL than the one configured."""
+
+
 class DeliveryError(TrackerError):
     """The digest could not be delivered."""
 
@@ -76,8 +83,16 @@ class ApiUnavailable(ApiError):
     """The API kept failing (server errors, throttling, network faults) past the retry budget."""
 
 
+class ApiUnreachable(ApiUnavailable):
+    """The API's host cannot be resolved or refuses connections: nothing to retry against."""
+
+
 class ApiRequestRejected(ApiError):
     """The API refused the request itself; retrying cannot help."""
+
+
+class ApiRefused(ApiError):
+    """The registry answered 403 again: it refuses this client, not this request."""
 
 
 REPORTABLE: tuple[type[Exception], ...] = (TrackerError, ClaimsError, DatabaseError)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 SUMMARY_FIELDS = (
     "claim_id",
     "mode",
+    "outcome",
     "fetched",
     "requests",
     "links_created",
@@ -102,6 +103,7 @@ def run_sync(ctx: Context, args: argparse.Namespace) -> int:
                 claim_ids=args.claims,
                 full=args.full,
                 progress=progress,
+                full_sync_days=ctx.settings.full_sync_days,
             )
         finally:
             if progress is not None:

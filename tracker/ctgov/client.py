@@ -6,19 +6,25 @@ either in parsed JSON or in one of our errors (`requests` exceptions never leave
 module):
 
 - `ApiUnavailable` when the retry budget is spent, naming the request and the last cause;
-- `ApiRequestRejected` for a 4xx that retrying cannot fix, carrying the API's own text.
+  `ApiUnreachable` at once, without retries, when `/version` finds no route to the host;
+- `ApiRequestRejected` for a 4xx that retrying cannot fix, or a 400/500 whose body names
+  a bad parameter or field, carrying the API's own text;
+- `ApiRefused` when a 403 comes back on the second try: the registry refuses this client.
 
-Paging absorbs the service's known quirks: a `nextPageToken` after an exactly full page
-followed by an empty page ends the walk quietly; a page token rejected with 400 (tokens
-expire when the data refresh mid-walk) restarts the walk from the first page, and no study
-is yielded twice in one walk. A study without a usable NCT id is logged, counted in
-`stats.malformed_studies` and skipped.
+A walk follows `nextPageToken` until a page comes without one; only then is it complete
+(`last_walk`). Pages may be empty and still offer a token, may overlap (the registry does
+not sort by default) and `totalCount` may be wrong, so studies are counted by distinct NCT
+id and never yielded twice. A page token refused (tokens expire when the data refresh
+mid-walk; any status whose body names the token) restarts the walk from the first page
+once. A study without a usable NCT id is logged, counted in `stats.malformed_studies` and
+skipped.
 """
 
 from __future__ import annotations
 
 import logging
 import random as random_module
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -35,19 +41,35 @@ from tracker.ctgov.ratelimit import RateLimiter
 from tracker.ctgov.records import ApiVersion, StudyRecord
 from tracker.ctgov.retry import (
     DEFAULT_MAX_ATTEMPTS,
+    FORBIDDEN_ATTEMPTS,
     RETRY_STATUSES,
+    THROTTLE_BUDGET,
     backoff_delay,
     retry_after_delay,
+    throttle_delay,
 )
-from tracker.errors import ApiError, ApiRequestRejected, ApiUnavailable, ConfigError
+from tracker.errors import (
+    ApiError,
+    ApiRefused,
+    ApiRequestRejected,
+    ApiUnavailable,
+    ApiUnreachable,
+    ConfigError,
+)
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 60.0)
 """Seconds to connect, and to wait for each read of the response."""
 
-MAX_WALK_RESTARTS = 3
-"""How many times one walk may start over after its page token was rejected."""
+VERSION_TIMEOUT: tuple[float, float] = (5.0, 30.0)
+"""`/version` is the first request of a sync: with no route, say so within seconds."""
+
+MAX_WALK_RESTARTS = 1
+"""How many times one walk may start over after its page token was refused."""
+
+MAX_EMPTY_PAGES = 20
+"""Empty pages in a row, each still offering a token, after which a walk gives up."""
 
 USER_AGENT = (
     f"claim-trial-tracker/{tracker.__version__} "
@@ -57,6 +79,13 @@ _HEADERS = {"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Enco
 _DESCRIBED_PARAMS = ("query.cond", "query.intr", "query.term", "filter.advanced")
 _MAX_SHOWN = 120
 _BODY_ERRORS = (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)
+_NAMES_TOKEN = re.compile(r"page\s*token", re.IGNORECASE)
+_NAMES_BAD_INPUT = re.compile(r"\b(parameter|field)", re.IGNORECASE)
+
+
+def pause(seconds: float) -> None:
+    """How a client waits unless given its own `sleep`: the seam tests replace."""
+    time.sleep(seconds)
 
 
 @dataclass
@@ -70,6 +99,31 @@ class ClientStats:
     total_count: int | None = None  # `totalCount` of the latest walk's first page
 
 
+@dataclass
+class Walk:
+    """How the latest walk over one query's pages went."""
+
+    pages: int = 0
+    distinct: int = 0
+    total_count: int | None = None
+    complete: bool = False
+    """True once a page came without a `nextPageToken`: nothing was left unasked."""
+
+    @property
+    def short(self) -> bool:
+        """Fewer distinct studies than the first page's `totalCount` announced."""
+        return self.total_count is not None and self.distinct < self.total_count
+
+    def describe(self) -> str:
+        """What a person should know of a walk that was short or cut off, else ''."""
+        got = f"{self.distinct} distinct studies"
+        if not self.complete:
+            return f"walk cut off with a page token still offered after {got}"
+        if self.short:
+            return f"walk ended with {got} of the {self.total_count} announced"
+        return ""
+
+
 class _Retry(Exception):
     """A transient fault: worth another attempt after a pause."""
 
@@ -77,6 +131,14 @@ class _Retry(Exception):
         super().__init__(cause)
         self.cause = cause
         self.retry_after = retry_after
+
+
+class _Throttled(_Retry):
+    """429: wait, within the throttling budget."""
+
+
+class _Forbidden(_Retry):
+    """403: one more try, then a refusal."""
 
 
 class _PageTokenRejected(Exception):
@@ -103,7 +165,7 @@ class CtgovClient:
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         page_size: int = MAX_PAGE_SIZE,
         limiter: RateLimiter | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
         random: Callable[[], float] = random_module.random,
@@ -114,8 +176,10 @@ class CtgovClient:
             raise ValueError(f"page_size must be from 1 to {MAX_PAGE_SIZE}, not {page_size}")
         if urlsplit(base_url).scheme not in ("http", "https"):
             raise ConfigError(f"the ClinicalTrials.gov API URL must be http(s): {base_url!r}")
+        sleep = sleep if sleep is not None else pause
         self.base_url = base_url.rstrip("/")
         self.stats = ClientStats()
+        self.last_walk = Walk()
         self._session = session if session is not None else requests.Session()
         self._limiter = limiter or RateLimiter(rate_limit, clock=clock, sleep=sleep)
         self._timeout = timeout
@@ -153,17 +217,17 @@ class CtgovClient:
     def iter_pages(self, query: StudyQuery) -> Iterator[list[StudyRecord]]:
         """The studies matching `query`, one list per API page (empty pages are skipped).
 
-        The walk ends when a page has no next token, or once it has received as many
-        studies as the first page's `totalCount`: the service sends a token after every
-        full page, so a walk that ends on a full page would otherwise cost a request for
-        an empty one.
+        The walk ends on the first page without a next token, and only then is
+        `last_walk.complete`; a token offered twice, or `MAX_EMPTY_PAGES` empty pages in a
+        row, end it early, incomplete, rather than loop.
         """
         first = query.params(page_size=self._page_size)
+        walk = self.last_walk = Walk()
         seen: set[str] = set()
-        restarts = 0
+        offered: set[str] = set()
+        restarts = empty = 0
         token: str | None = None
-        page, received = 1, 0
-        total: int | None = None
+        page = 1
         while True:
             params = first if token is None else {**first, "pageToken": token}
             try:
@@ -171,17 +235,24 @@ class CtgovClient:
             except _PageTokenRejected as exc:
                 restarts = self._restart_walk(restarts, exc, describe("/studies", first))
                 token, page = None, 1
+                offered.clear()
                 continue
+            walk.pages += 1
             if token is None:
-                total, received = _total_count(body), 0
-                self.stats.total_count = total
-            received += len(body["studies"])
+                walk.total_count = self.stats.total_count = _total_count(body)
             fresh = self._fresh_records(body["studies"], seen)
+            walk.distinct = len(seen)
+            empty = 0 if body["studies"] else empty + 1
             if fresh:
                 yield fresh
-            token = _next_token(body, token)
-            if token is None or (total is not None and received >= total):
+            token = _next_token(body)
+            if token is None:
+                walk.complete = True
                 return
+            if token in offered or empty >= MAX_EMPTY_PAGES:
+                log.warning("%s: %s", describe("/studies", first), walk.describe())
+                return
+            offered.add(token)
             page += 1
 
     def get_study(self, nct_id: str) -> StudyRecord | None:
@@ -201,15 +272,15 @@ class CtgovClient:
 
     def version(self) -> ApiVersion:
         """The API version and `dataTimestamp`, the time of the registry's last refresh."""
-        return parse_version(self._get("/version", {}))
+        return parse_version(self._get("/version", {}, timeout=VERSION_TIMEOUT, fail_fast=True))
 
     def _restart_walk(self, restarts: int, exc: _PageTokenRejected, request: str) -> int:
         if restarts >= MAX_WALK_RESTARTS:
             raise ApiRequestRejected(
-                f"page token refused {restarts + 1} times: {exc}", request=request
+                f"page token refused again after the walk restarted: {exc}", request=request
             ) from exc
         self.stats.walk_restarts += 1
-        log.warning("page token refused (%s); restarting the walk: %s", exc, request)
+        log.info("page token refused (%s); restarting the walk: %s", exc, request)
         return restarts + 1
 
     def _fresh_records(self, studies: list[Any], seen: set[str]) -> list[StudyRecord]:
@@ -234,33 +305,70 @@ class CtgovClient:
         note: str | None = None,
         not_found_ok: bool = False,
         validate: Callable[[Any], bool] = lambda body: isinstance(body, dict),
+        timeout: tuple[float, float] | None = None,
+        fail_fast: bool = False,
     ) -> Any:
         request = describe(path, params, note)
-        cause = ""
-        for attempt in range(1, self._max_attempts + 1):
+        faults = throttled = forbidden = 0
+        waited = 0.0
+        while True:
             try:
-                response = self._send(path, params)
+                response = self._send(path, params, timeout or self._timeout, fail_fast)
                 return self._interpret(response, params, request, not_found_ok, validate)
+            except _Throttled as retry:
+                throttled += 1
+                delay = min(
+                    throttle_delay(throttled, retry.retry_after, self._random),
+                    THROTTLE_BUDGET - waited,
+                )
+                if delay <= 0:
+                    raise ApiUnavailable(
+                        f"throttled (HTTP 429) through {waited:.0f} s of waiting", request=request
+                    ) from None
+                waited += delay
+                self._wait(delay, retry.cause, request)
+            except _Forbidden as retry:
+                forbidden += 1
+                if forbidden >= FORBIDDEN_ATTEMPTS:
+                    raise ApiRefused(
+                        f"the registry refused this client ({retry.cause}, {forbidden} times):"
+                        " not throttling; check the network's proxy or TLS setup",
+                        request=request,
+                    ) from None
+                self._wait(backoff_delay(forbidden, self._random), retry.cause, request)
             except _Retry as retry:
-                cause = retry.cause
-                if attempt < self._max_attempts:
-                    self._pause(attempt, retry, request)
-        raise ApiUnavailable(
-            f"no usable answer after {self._max_attempts} attempts; last: {cause}",
-            request=request,
-        )
+                faults += 1
+                if faults >= self._max_attempts:
+                    raise ApiUnavailable(
+                        f"no usable answer after {faults} attempts; last: {retry.cause}",
+                        request=request,
+                    ) from None
+                self._pause(faults, retry, request)
 
-    def _send(self, path: str, params: Mapping[str, str]) -> requests.Response:
+    def _send(
+        self,
+        path: str,
+        params: Mapping[str, str],
+        timeout: tuple[float, float],
+        fail_fast: bool,
+    ) -> requests.Response:
         self._limiter.acquire()
         self.stats.requests += 1
         try:
             response = self._session.get(
-                self.base_url + path, params=params, headers=_HEADERS, timeout=self._timeout
+                self.base_url + path, params=params, headers=_HEADERS, timeout=timeout
             )
+        except requests.ConnectTimeout as exc:
+            if fail_fast:
+                raise ApiUnreachable(f"cannot reach {self.base_url}: connection timed out") from exc
+            raise _Retry(f"timed out: {_clip(str(exc))}") from exc
         except requests.Timeout as exc:
             raise _Retry(f"timed out: {_clip(str(exc))}") from exc
         except requests.ConnectionError as exc:
-            raise _Retry(_connection_problem(exc, self.base_url)) from exc
+            problem, unreachable = _connection_problem(exc, self.base_url)
+            if fail_fast and unreachable:
+                raise ApiUnreachable(f"cannot reach {self.base_url}: {problem}") from exc
+            raise _Retry(problem) from exc
         except _BODY_ERRORS as exc:
             raise _Retry(f"truncated or undecodable body: {_clip(str(exc))}") from exc
         except requests.RequestException as exc:
@@ -279,11 +387,18 @@ class CtgovClient:
         status = response.status_code
         if status == 404 and not_found_ok:
             return None
+        if status == 429:
+            delay = self._retry_after(response)
+            raise _Throttled(f"HTTP 429 {response.reason}", retry_after=delay)
+        if status == 403:
+            raise _Forbidden(f"HTTP 403 {response.reason}")
+        if _token_refused(status, params, response.text):
+            raise _PageTokenRejected(f"HTTP {status}: {_api_message(response)}")
+        if status in (400, 500) and _NAMES_BAD_INPUT.search(response.text):
+            raise ApiRequestRejected(f"HTTP {status}: {_api_message(response)}", request=request)
         if status in RETRY_STATUSES:
             delay = self._retry_after(response)
             raise _Retry(f"HTTP {status} {response.reason}", retry_after=delay)
-        if status == 400 and "pageToken" in params:
-            raise _PageTokenRejected(_api_message(response))
         if 400 <= status < 500:
             raise ApiRequestRejected(f"HTTP {status}: {_api_message(response)}", request=request)
         if status != 200:
@@ -307,8 +422,11 @@ class CtgovClient:
         delay = retry.retry_after
         if delay is None:
             delay = backoff_delay(attempt, self._random)
+        self._wait(delay, retry.cause, request)
+
+    def _wait(self, delay: float, cause: str, request: str) -> None:
         self.stats.retries += 1
-        log.info("%s: %s; retrying in %.1f s", request, retry.cause, delay)
+        log.info("%s: %s; retrying in %.1f s", request, cause, delay)
         self._sleep(delay)
 
 
@@ -329,14 +447,16 @@ def _is_page(body: Any) -> bool:
     return isinstance(body, dict) and isinstance(body.get("studies"), list)
 
 
-def _next_token(body: Mapping[str, Any], previous: str | None) -> str | None:
+def _next_token(body: Mapping[str, Any]) -> str | None:
     token = body.get("nextPageToken")
-    if not isinstance(token, str) or not token or token == previous:
-        return None
-    if not body["studies"]:
-        log.info("empty page with a nextPageToken; treating it as the last page")
-        return None
-    return token
+    return token if isinstance(token, str) and token else None
+
+
+def _token_refused(status: int, params: Mapping[str, str], text: str) -> bool:
+    """A continuation refused for its token: any 400, or any error that names the token."""
+    if status == 200 or "pageToken" not in params:
+        return False
+    return status == 400 or _NAMES_TOKEN.search(text) is not None
 
 
 def _api_message(response: requests.Response) -> str:
@@ -347,19 +467,29 @@ def _api_message(response: requests.Response) -> str:
 
 
 _CONNECTION_PROBLEMS = (
-    (("NameResolutionError", "Name or service not known", "name resolution"), "cannot resolve"),
-    (("Connection refused",), "connection refused by"),
-    (("Connection reset", "RemoteDisconnected", "Connection aborted"), "connection dropped by"),
+    (
+        ("NameResolutionError", "Name or service not known", "name resolution", "getaddrinfo"),
+        "cannot resolve",
+        True,
+    ),
+    (("Connection refused",), "connection refused by", True),
+    (("Network is unreachable", "No route to host"), "no route to", True),
+    (
+        ("Connection reset", "RemoteDisconnected", "Connection aborted"),
+        "connection dropped by",
+        False,
+    ),
 )
 
 
-def _connection_problem(exc: requests.ConnectionError, base_url: str) -> str:
-    """What went wrong with a connection, in words, rather than urllib3's nested repr."""
+def _connection_problem(exc: requests.ConnectionError, base_url: str) -> tuple[str, bool]:
+    """What went wrong with a connection, in words rather than urllib3's nested repr, and
+    whether it means there is no route to the host at all."""
     text, host = str(exc), urlsplit(base_url).netloc
-    for markers, problem in _CONNECTION_PROBLEMS:
+    for markers, problem, unreachable in _CONNECTION_PROBLEMS:
         if any(marker in text for marker in markers):
-            return f"{problem} {host}"
-    return f"connection failed: {_clip(text)}"
+            return f"{problem} {host}", unreachable
+    return f"connection failed: {_clip(text)}", False
 
 
 def _clip(text: str, limit: int = _MAX_SHOWN) -> str:

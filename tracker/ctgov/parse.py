@@ -2,7 +2,9 @@
 
 The registry leaves any module or field out when a sponsor never filled it in, so every
 lookup here tolerates absence, and a value of the wrong JSON type is treated as absent
-rather than trusted. Only a study without a usable NCT id cannot become a record: that is
+rather than trusted; enrollment 99999999, the registry's placeholder, is unknown (None), and
+a `/version` `dataTimestamp` that is not a plain ISO timestamp is no timestamp at all.
+Only a study without a usable NCT id cannot become a record: that is
 `MalformedStudy`, a skippable fault (the client logs and counts it, then goes on). It is
 deliberately not a `TrackerError`: no user ever sees it on its own.
 """
@@ -11,11 +13,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from tracker.ctgov.records import ApiVersion, Intervention, PartialDate, StudyDate, StudyRecord
 
 _NCT_ID = re.compile(r"^NCT\d+$", re.IGNORECASE)
+_TIMESTAMP = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?(?:Z|[+-]\d{2}:\d{2})?",
+    re.ASCII,
+)
+ENROLLMENT_UNKNOWN = 99_999_999
 _EMPTY: Mapping[str, Any] = {}
 
 
@@ -57,6 +65,7 @@ def parse_study(raw: Mapping[str, Any]) -> StudyRecord:
         first_posted=_posted(status, "studyFirstPostDateStruct"),
         results_first_posted=_posted(status, "resultsFirstPostDateStruct"),
         last_update_posted=_posted(status, "lastUpdatePostDateStruct"),
+        status_verified=PartialDate.parse(status.get("statusVerifiedDate")),
         has_results=_has_results(raw),
         aliases=tuple(alias.upper() for alias in _texts(ident.get("nctIdAliases"))),
     )
@@ -67,8 +76,19 @@ def parse_version(raw: Any) -> ApiVersion:
     body = raw if isinstance(raw, Mapping) else _EMPTY
     return ApiVersion(
         api_version=_text(body.get("apiVersion")),
-        data_timestamp=_text(body.get("dataTimestamp")),
+        data_timestamp=_timestamp(body.get("dataTimestamp")),
     )
+
+
+def _timestamp(value: Any) -> str | None:
+    """A `dataTimestamp` as given, if it is one; a bookmark is never built on junk."""
+    if not isinstance(value, str) or not _TIMESTAMP.fullmatch(value):
+        return None
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return value
 
 
 def _module(parent: Mapping[str, Any], key: str) -> Mapping[str, Any]:
@@ -93,10 +113,10 @@ def _texts(value: Any) -> tuple[str, ...]:
 def _count(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
     if isinstance(value, float) and value.is_integer():
-        return int(value)
+        value = int(value)
+    if isinstance(value, int) and value != ENROLLMENT_UNKNOWN:
+        return value
     return None
 
 

@@ -15,9 +15,10 @@ Parameters, in the order `StudyQuery.params` returns them:
 
 Search terms follow the API's Essie syntax: a term that is one plain word (letters and
 digits) stays bare, so the service still expands it; anything else — several words,
-punctuation, or a word Essie reads as an operator such as `AND` or `RANGE` — becomes a
-quoted phrase. Essie has no escape for a double quote inside a phrase, so embedded quotes
-become spaces; runs of white space collapse to one.
+punctuation, or a word Essie reads as an operator such as `AND`, `RANGE` or `ALL` (which
+alone means every record) — becomes a quoted phrase. Inside a phrase a double quote or a
+backslash is escaped with a backslash, as the official syntax page says; runs of white
+space collapse to one.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ STUDY_FIELDS: tuple[str, ...] = (
     "StudyFirstPostDate",
     "ResultsFirstPostDate",
     "LastUpdatePostDate",
+    "StatusVerifiedDate",
     "StudyType",
     "Phase",
     "EnrollmentCount",
@@ -64,7 +66,20 @@ STUDY_FIELDS: tuple[str, ...] = (
 FIELDS_PARAM = ",".join(STUDY_FIELDS)
 
 ESSIE_OPERATORS = frozenset(
-    {"AND", "OR", "NOT", "AREA", "RANGE", "SEARCH", "EXPANSION", "COVERAGE", "MISSING", "TILT"}
+    {
+        "AND",
+        "OR",
+        "NOT",
+        "AREA",
+        "RANGE",
+        "SEARCH",
+        "EXPANSION",
+        "COVERAGE",
+        "MISSING",
+        "TILT",
+        "DISTANCE",
+        "ALL",
+    }
 )
 _PLAIN_WORD = re.compile(r"^[A-Za-z0-9]+$")
 _ENUM_VALUE = re.compile(r"^[A-Z][A-Z_]*$")
@@ -73,12 +88,13 @@ _NCT_ID = re.compile(r"^NCT\d{8}$")
 
 def essie_term(text: str) -> str:
     """One search term in Essie syntax: a bare plain word, else a quoted phrase."""
-    cleaned = " ".join(text.replace('"', " ").split())
-    if not cleaned:
-        raise ValueError(f"empty search term: {text!r}")
+    cleaned = " ".join(text.split())
+    if not any(char.isalnum() for char in cleaned):
+        raise ValueError(f"nothing to search for in the term {text!r}")
     if _PLAIN_WORD.match(cleaned) and cleaned.upper() not in ESSIE_OPERATORS:
         return cleaned
-    return f'"{cleaned}"'
+    escaped = cleaned.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
 
 
 def essie_join(operator: str, terms: Iterable[str]) -> str:

@@ -102,6 +102,7 @@ class StudyRecord:
     first_posted: PartialDate | None = None
     results_first_posted: PartialDate | None = None
     last_update_posted: PartialDate | None = None
+    status_verified: PartialDate | None = None
     has_results: bool = False
     aliases: tuple[str, ...] = ()
 

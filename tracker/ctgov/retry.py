@@ -1,11 +1,16 @@
 """Which answers are worth another try, and how long to wait before it.
 
-Throttling (429, and 403 which the service has been seen to send under load) and server
-errors wait as long as `Retry-After` asks when they send it (in seconds or as an HTTP date,
-within `RETRY_AFTER_CAP`). Otherwise transient faults (those statuses, resets, timeouts,
+Server errors wait as long as `Retry-After` asks when they send it (in seconds or as an
+HTTP date, within `RETRY_AFTER_CAP`). Otherwise transient faults (5xx, resets, timeouts,
 truncated or non-JSON bodies) back off exponentially with full jitter, a uniform wait in
 `[0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1)))`, so that many clients failing
-together do not retry together.
+together do not retry together; `DEFAULT_MAX_ATTEMPTS` bounds them.
+
+Throttling (429) has a budget of time rather than attempts: the registry has needed 45–75 s
+of backoff at peak hours, so a request keeps trying for `THROTTLE_BUDGET` seconds of
+waiting in all, each wait as `Retry-After` asks or growing from `THROTTLE_BASE`, never
+longer than `THROTTLE_WAIT_CAP`. A 403 is not throttling (it has come from a client's TLS
+setup): it is tried `FORBIDDEN_ATTEMPTS` times, then reported as a refusal.
 """
 
 from __future__ import annotations
@@ -20,8 +25,26 @@ BACKOFF_BASE = 1.0
 BACKOFF_CAP = 60.0
 RETRY_AFTER_CAP = 300.0
 
-THROTTLE_STATUSES = frozenset({403, 429})
-RETRY_STATUSES = THROTTLE_STATUSES | {500, 502, 503, 504}
+THROTTLE_BUDGET = 120.0
+THROTTLE_WAIT_CAP = 60.0
+THROTTLE_BASE = 5.0
+THROTTLE_WAIT_FLOOR = 1.0
+"""Even a 429 asking for no wait costs a second: the budget then bounds the attempts."""
+FORBIDDEN_ATTEMPTS = 2
+
+RETRY_STATUSES = frozenset({500, 502, 503, 504})
+
+
+def throttle_delay(throttled: int, retry_after: float | None, random: Callable[[], float]) -> float:
+    """Seconds to wait after the `throttled`-th 429 in a row, before the budget's cut.
+
+    Half of the exponential wait is fixed and half jittered, so the waits add up to the
+    budget in a known number of tries while clients throttled together still spread out.
+    """
+    if retry_after is None:
+        ceiling = THROTTLE_BASE * 2 ** (throttled - 1)
+        retry_after = min(THROTTLE_WAIT_CAP, ceiling) * (0.5 + random() / 2)
+    return min(max(retry_after, THROTTLE_WAIT_FLOOR), THROTTLE_WAIT_CAP)
 
 
 def backoff_delay(attempt: int, random: Callable[[], float]) -> float:

@@ -7,6 +7,10 @@ here), sends a `nextPageToken` whenever a page is full (so an exactly full last 
 followed by an empty one), and issues tokens bound to the query and to the data version:
 after `data_timestamp` changes, older tokens are refused with a 400.
 
+`quirks` makes the paging as unkind as the real service's may be (`Quirks`): an empty
+page that still offers a token, pages that repeat rows of the one before, a `totalCount`
+below the truth.
+
 Searching stays fast on large corpora: a `SearchIndex` narrows each search to candidate
 studies before the exact Essie match, and the sorted matches of recent searches are kept
 until the studies change, so the pages of one walk share one search.
@@ -23,6 +27,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from tracker.fake_registry import essie
@@ -67,6 +72,18 @@ _STUDY_PARAMS = frozenset({"fields", "format", "markupFormat"})
 _NCT_PATH = re.compile(r"^NCT0*([1-9]\d{0,7})$", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class Quirks:
+    """Paging faults the real registry's contract allows; the default has none."""
+
+    empty_page: int | None = None
+    """This page (1-based) comes back empty, with a token to the rows it would have held."""
+    overlap: int = 0
+    """Each page after the first starts this many rows before the previous one ended."""
+    understate: int = 0
+    """`totalCount` is this much below the number of matching studies."""
+
+
 class BadRequest(Exception):
     """The request is malformed; the message is the plain-text body of the 400."""
 
@@ -97,6 +114,7 @@ class Corpus:
         self._index = SearchIndex(self._studies)
         self._found: OrderedDict[tuple[str | None, ...], list[str]] = OrderedDict()
         self.data_timestamp = data_timestamp
+        self.quirks = Quirks()
         for raw in studies:
             self.put(raw)
 
@@ -148,16 +166,23 @@ class Corpus:
         tree = _fields(params)
         search = _Search(params)
         query_key = _query_key(params)
+        quirks = self.quirks
         with self._lock:
             version = self.data_timestamp
             found = self._matching(search)
-            offset = _offset(params.get("pageToken"), version, query_key)
-            chunk = [self._studies[i] for i in found[offset : offset + size]]
+            offset, number = _offset(params.get("pageToken"), version, query_key)
+            if number == quirks.empty_page:
+                return {
+                    "studies": [],
+                    "nextPageToken": _token(offset, version, query_key, number + 1),
+                }
+            start = max(0, offset - quirks.overlap) if number > 1 else offset
+            chunk = [self._studies[i] for i in found[start : start + size]]
         body: dict[str, Any] = {"studies": [_prune(raw, tree) for raw in chunk]}
         if count_total and "pageToken" not in params:
-            body["totalCount"] = len(found)
+            body["totalCount"] = max(0, len(found) - quirks.understate)
         if chunk and len(chunk) == size:
-            body["nextPageToken"] = _token(offset + size, version, query_key)
+            body["nextPageToken"] = _token(start + size, version, query_key, number + 1)
         return body
 
     def _matching(self, search: _Search) -> list[str]:
@@ -332,17 +357,18 @@ def _query_key(params: Mapping[str, str]) -> str:
     return hashlib.sha256(json.dumps(shown).encode()).hexdigest()[:16]
 
 
-def _token(offset: int, version: str, query_key: str) -> str:
-    raw = json.dumps([offset, version, query_key]).encode()
+def _token(offset: int, version: str, query_key: str, number: int) -> str:
+    raw = json.dumps([offset, version, query_key, number]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _offset(token: str | None, version: str, query_key: str) -> int:
+def _offset(token: str | None, version: str, query_key: str) -> tuple[int, int]:
+    """The first row and the 1-based number of the page a token asks for."""
     if token is None:
-        return 0
+        return 0, 1
     try:
         padded = token + "=" * (-len(token) % 4)
-        offset, issued_under, issued_for = json.loads(base64.urlsafe_b64decode(padded))
+        offset, issued_under, issued_for, number = json.loads(base64.urlsafe_b64decode(padded))
     except (binascii.Error, ValueError, TypeError) as exc:
         raise BadRequest(f"Invalid pageToken: {token}") from exc
     if issued_under != version:
@@ -352,4 +378,4 @@ def _offset(token: str | None, version: str, query_key: str) -> int:
         )
     if issued_for != query_key or not isinstance(offset, int) or offset < 0:
         raise BadRequest("The pageToken does not belong to this query")
-    return offset
+    return offset, number if isinstance(number, int) else 2

@@ -5,8 +5,11 @@ Grammar (operators in upper case, as Essie wants them; adjacency means AND)::
     expression := and_expr ("OR" and_expr)*
     and_expr   := unary ("AND"? unary)*
     unary      := "NOT" unary | primary
-    primary    := "(" expression ")" | '"' phrase '"' | word
+    primary    := "(" expression ")" | '"' phrase '"' | "ALL" | word
                 | "AREA[" piece "]" (primary | "RANGE[" low "," high "]")
+
+Inside a phrase a backslash escapes the next character (`\"` is a quote). `ALL` alone,
+unquoted, stands for every record, as in the real engine.
 
 Matching folds case, compares whole words (letters and digits) and drops a plural `s`,
 a crude stand-in for the stemming and synonyms of the real engine. A phrase matches a
@@ -29,7 +32,7 @@ Lookup = Callable[[str], Sequence[str]]
 _TOKEN = re.compile(
     r"""\s*(?:
         (?P<open>\() | (?P<close>\)) |
-        "(?P<phrase>[^"]*)" |
+        "(?P<phrase>(?:[^"\\]|\\.)*)" |
         AREA\[(?P<area>[^\]]*)\] |
         RANGE\[(?P<range>[^\]]*)\] |
         (?P<word>[^\s()"\[\]]+)
@@ -38,6 +41,7 @@ _TOKEN = re.compile(
 )
 _OPERATORS = frozenset({"AND", "OR", "NOT"})
 _WORD = re.compile(r"[a-z0-9]+")
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 
 
 class EssieError(ValueError):
@@ -62,6 +66,11 @@ class Area:
 
 
 @dataclass(frozen=True)
+class Everything:
+    """`ALL`: every record."""
+
+
+@dataclass(frozen=True)
 class Not:
     operand: Node
 
@@ -76,7 +85,7 @@ class AnyOf:
     operands: tuple[Node, ...]
 
 
-Node = Term | Range | Area | Not | AllOf | AnyOf
+Node = Term | Range | Area | Not | AllOf | AnyOf | Everything
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -112,6 +121,8 @@ def pieces(node: Node) -> Iterator[str]:
 
 def matches(node: Node, lookup: Lookup, area: str) -> bool:
     """Does one study (seen through `lookup`) satisfy `node`, searching `area` by default?"""
+    if isinstance(node, Everything):
+        return True
     if isinstance(node, Term):
         return any(_contains(words(text), node.words) for text in lookup(area))
     if isinstance(node, Range):
@@ -208,6 +219,10 @@ class _Parser:
             raise EssieError(f"RANGE[{text}] needs an AREA[...] before it")
         if kind == "close" or (kind == "word" and text in _OPERATORS):
             raise EssieError(f"unexpected {text!r} in {self._source!r}")
+        if kind == "word" and text == "ALL":
+            return Everything()
+        if kind == "phrase":
+            text = _ESCAPED.sub(r"\1", text)
         found = words(text)
         if not found:
             raise EssieError(f"nothing to search for in {text!r}")

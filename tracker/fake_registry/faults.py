@@ -1,15 +1,19 @@
 """One-shot faults the fake server plays instead of (or before) a normal answer.
 
 Each injected `Fault` is consumed by the next request whose API path matches its `path`
-pattern (`fnmatch` style: `"/studies"`, `"/studies/*"`, `"/version"`; None matches any).
+pattern (`fnmatch` style: `"/studies"`, `"/studies/*"`, `"/version"`; None matches any)
+and, for a `continuation` fault, carries a `pageToken`.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from fnmatch import fnmatchcase
+
+EXPIRED_TOKEN = "The pageToken has expired. Start the search again without a pageToken."
 
 
 class FaultKind(StrEnum):
@@ -29,6 +33,7 @@ class Fault:
     headers: tuple[tuple[str, str], ...] = ()
     seconds: float = 0.0
     path: str | None = None
+    continuation: bool = False
 
     @classmethod
     def too_many_requests(
@@ -63,6 +68,13 @@ class Fault:
         return cls(FaultKind.STATUS, status=status, body=body, headers=headers, path=path)
 
     @classmethod
+    def expired_token(cls, status: int = 400) -> Fault:
+        """The next page request's token refused as expired, with this status."""
+        return cls(
+            FaultKind.STATUS, status=status, body=EXPIRED_TOKEN, path="/studies", continuation=True
+        )
+
+    @classmethod
     def not_json(cls, *, path: str | None = None) -> Fault:
         """200 with an HTML error page where JSON was due, as proxies sometimes send."""
         return cls.http(200, "<html><body>Temporarily unavailable</body></html>", path=path)
@@ -82,7 +94,9 @@ class Fault:
         """Close the connection without sending a response."""
         return cls(FaultKind.DROP, path=path)
 
-    def applies_to(self, api_path: str) -> bool:
+    def applies_to(self, api_path: str, params: Mapping[str, str]) -> bool:
+        if self.continuation and "pageToken" not in params:
+            return False
         return self.path is None or fnmatchcase(api_path, self.path)
 
 
@@ -97,11 +111,11 @@ class FaultQueue:
         with self._lock:
             self._faults.extend([fault] * times)
 
-    def take(self, api_path: str) -> Fault | None:
-        """Remove and return the first fault meant for this path, if any."""
+    def take(self, api_path: str, params: Mapping[str, str]) -> Fault | None:
+        """Remove and return the first fault meant for this request, if any."""
         with self._lock:
             for index, fault in enumerate(self._faults):
-                if fault.applies_to(api_path):
+                if fault.applies_to(api_path, params):
                     return self._faults.pop(index)
         return None
 

@@ -35,6 +35,7 @@ PIECES: dict[str, str] = {
     "StudyFirstPostDate": f"{_STATUS}.studyFirstPostDateStruct.date",
     "ResultsFirstPostDate": f"{_STATUS}.resultsFirstPostDateStruct.date",
     "LastUpdatePostDate": f"{_STATUS}.lastUpdatePostDateStruct.date",
+    "StatusVerifiedDate": f"{_STATUS}.statusVerifiedDate",
     "StudyType": f"{_DESIGN}.studyType",
     "Phase": f"{_DESIGN}.phases",
     "EnrollmentCount": f"{_DESIGN}.enrollmentInfo.count",

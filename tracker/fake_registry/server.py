@@ -3,9 +3,10 @@
 `FakeCtgov` serves a corpus of v2-shaped studies on 127.0.0.1 (an ephemeral port unless
 told otherwise) from a daemon thread: `/api/v2/studies`, `/api/v2/studies/{nctId}` and
 `/api/v2/version`. Tests change the data between calls (`put_study`, `remove_study`,
-`set_data_timestamp`, `alias`), inject one-shot faults (`inject`), and count requests
-(`requests`). Bodies are gzip-compressed when the client accepts it, as the real service
-does. `serve()` runs one in the foreground over a directory of study files.
+`set_data_timestamp`, `alias`), make paging unkind (`corpus.quirks`), inject one-shot
+faults (`inject`), and count requests (`requests`). Bodies are gzip-compressed when the
+client accepts it, as the real service does. `serve()` runs one in the foreground over a
+directory of study files.
 """
 
 from __future__ import annotations
@@ -187,7 +188,7 @@ class _Handler(BaseHTTPRequestHandler):
         params = dict(parse_qsl(url.query, keep_blank_values=True))
         fake = self.server.fake
         fake.record(api_path, params)
-        fault = fake.faults.take(api_path)
+        fault = fake.faults.take(api_path, params)
         if fault is not None and self._play(fault):
             return
         answer = fake.answer(api_path, params, url.query)

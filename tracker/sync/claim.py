@@ -3,6 +3,12 @@
 All of it happens in the caller's transaction, which also writes the claim's bookmark, so
 a claim is either synced whole or left as it was. Each page costs a fixed number of
 queries whatever its size: nothing is queried per study.
+
+A study met under a new NCT id whose `nctIdAliases` hold a stored one has been merged by
+the registry: the stored study takes the new id, and its links, events and flags follow
+it, so the change reads as what it is rather than as "no longer matching" plus a new
+trial. A walk that was cut off (`complete=False`) marks no link as no longer matching and
+moves no bookmark.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
 from claims.spec import Topic
@@ -60,6 +66,17 @@ class ClaimResult:
     events_created: int = 0
     flags_created: int = 0
     error: str | None = None
+    warning: str | None = None
+
+    @property
+    def outcome(self) -> str:
+        """`synced`, `unchanged`, `short` (synced, but the walk was short or cut off),
+        `failed`, or `not tried` (the registry was already unavailable)."""
+        if self.error is not None:
+            return "not tried" if self.error.startswith("not tried") else "failed"
+        if self.warning is not None:
+            return "short"
+        return "unchanged" if self.mode == "unchanged" else "synced"
 
 
 @dataclass
@@ -99,6 +116,7 @@ class ClaimSync:
         self.seen.update(fresh)
         self.result.fetched += len(fresh)
         page = _Page({nct_id: study_row(r) for nct_id, r in fresh.items()}, fresh)
+        self._follow_merges(fresh)
         page.stored = self._stored_studies(list(fresh))
         self._write_studies(page)
         linked = self._write_links(page)
@@ -110,12 +128,16 @@ class ClaimSync:
         pairs.update(self._claims_of_changed(changed))
         self._raise_flags(pairs, page.records)
 
-    def finish(self, data_timestamp: str | None, watermark: date) -> None:
-        """Close the walk: mark links no longer found (full syncs only), recount the trials
-        of the claims whose links or studies changed, write the bookmark."""
-        if self.plan.mode == "full":
+    def finish(self, data_timestamp: str | None, watermark: date, *, complete: bool = True) -> None:
+        """Close the walk: mark links no longer found (after a complete full walk only),
+        recount the trials of the claims whose links or studies changed, and write the
+        bookmark unless the walk was cut off (the next sync then covers it again)."""
+        if self.plan.mode == "full" and complete:
             self._mark_unmatched()
         refresh_trial_counts(self.db, self.recount)
+        if not complete:
+            self.session.flush()
+            return
         state = self.session.get(ClaimSyncState, self.plan.claim_id)
         if state is None:
             state = ClaimSyncState(claim_id=self.plan.claim_id, full_synced_at=self.now)
@@ -126,6 +148,64 @@ class ClaimSync:
         if self.plan.mode == "full":
             state.full_synced_at = self.now
         self.session.flush()
+
+    def _follow_merges(self, records: dict[str, StudyRecord]) -> None:
+        """Move stored studies that the registry merged into a fetched one to its new id."""
+        aliases = {
+            old: new
+            for new, record in records.items()
+            for old in record.aliases
+            if old != new and old not in records
+        }
+        if not aliases:
+            return
+        studies = _table(Study)
+        merged = {
+            row["nct_id"]: dict(row)
+            for row in self.db.execute(
+                select(studies).where(studies.c.nct_id.in_(sorted(aliases)))
+            ).mappings()
+        }
+        if not merged:
+            return
+        present = set(
+            self.db.scalars(
+                select(Study.nct_id).where(Study.nct_id.in_({aliases[old] for old in merged}))
+            )
+        )
+        for old, row in sorted(merged.items()):
+            new = aliases[old]
+            if new not in present:
+                self.db.execute(studies.insert(), [{**row, "nct_id": new}])
+                present.add(new)
+            self._move_references(old, new)
+            self.db.execute(delete(studies).where(studies.c.nct_id == old))
+
+    def _move_references(self, old: str, new: str) -> None:
+        """Links, events and flags of `old` now name `new`; where `new` already has a
+        link or flag of the same claim (and kind), the one of `old` gives way."""
+        links, flags, events = _table(ClaimStudy), _table(Flag), _table(StudyEvent)
+        kept = set(self.db.scalars(select(links.c.claim_id).where(links.c.nct_id == new)))
+        moving = [
+            {**row, "nct_id": new}
+            for row in self.db.execute(select(links).where(links.c.nct_id == old)).mappings()
+            if row["claim_id"] not in kept
+        ]
+        if moving:
+            self.db.execute(links.insert(), moving)
+            self.recount.update(row["claim_id"] for row in moving)
+        taken = select(flags.c.claim_id, flags.c.kind).where(flags.c.nct_id == new)
+        taken_pairs = {(row.claim_id, row.kind) for row in self.db.execute(taken)}
+        for row in self.db.execute(
+            select(flags.c.id, flags.c.claim_id, flags.c.kind).where(flags.c.nct_id == old)
+        ).all():
+            same = flags.c.id == row.id
+            if (row.claim_id, row.kind) in taken_pairs:
+                self.db.execute(delete(flags).where(same))
+            else:
+                self.db.execute(update(flags).where(same).values(nct_id=new))
+        self.db.execute(delete(links).where(links.c.nct_id == old))
+        self.db.execute(update(events).where(events.c.nct_id == old).values(nct_id=new))
 
     def _stored_studies(self, nct_ids: list[str]) -> dict[str, dict[str, Any]]:
         columns = [Study.nct_id, *(getattr(Study, name) for name in COMPARED)]

@@ -1,21 +1,28 @@
 """A sync run: every active claim (or those named), one transaction each, one run at a time.
 
-A claim's first sync, a sync after its topic or `as_of` changed, and `--full` fetch every
-matching study. Otherwise only studies updated since the claim's bookmark (less an
-overlap) are fetched, and none at all when `/version` says the registry has not refreshed
-since the claim's last sync. A claim that fails is rolled back whole and retried by the
-next run; the others still sync.
+A claim's first sync, a sync after its topic or `as_of` changed, `--full`, and every
+`full_sync_days` (on a day of its own, so that claims take turns) fetch every matching
+study. Otherwise only studies updated since the claim's bookmark (less an overlap) are
+fetched, and none at all when `/version` says the registry has not refreshed since the
+claim's last sync. A claim's walk is fetched whole first (`tracker.sync.fetch`), then
+applied in one short transaction; a claim that fails is rolled back whole and retried by
+the next run; the others still sync.
+
+Bookmarks are only valid for the registry they came from: the database is bound to one
+API URL (`registry_binding`), and a sync against another stops unless it is full. With no
+route to the registry at all, the run stops at its first request.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import selectinload
 
 from claims.errors import UnknownClaim
@@ -25,11 +32,21 @@ from db.engine import display_url, transaction
 from db.enums import ClaimStatus, RunOutcome
 from db.errors import DatabaseError
 from db.locks import LockHeld, exclusive
-from db.models import Article, Claim, ClaimSyncState, SyncRun
+from db.models import Article, Claim, ClaimSyncState, RegistryBinding, SyncRun
+from tracker.config import DEFAULT_FULL_SYNC_DAYS
 from tracker.ctgov.client import CtgovClient
 from tracker.ctgov.query import StudyQuery
-from tracker.errors import ApiError, ApiUnavailable, SyncAlreadyRunning, UsageError
+from tracker.errors import (
+    ApiError,
+    ApiRefused,
+    ApiUnavailable,
+    ApiUnreachable,
+    RegistryMismatch,
+    SyncAlreadyRunning,
+    UsageError,
+)
 from tracker.sync.claim import ClaimPlan, ClaimResult, ClaimSync
+from tracker.sync.fetch import fetch_walk
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +75,7 @@ class SyncReport:
     data_timestamp: str | None
     results: list[ClaimResult] = field(default_factory=list)
     requests: int = 0
+    warnings: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def failed(self) -> list[ClaimResult]:
@@ -65,7 +83,13 @@ class SyncReport:
 
 
 def plan_claim(
-    claim: Claim, state: ClaimSyncState | None, *, full: bool, data_timestamp: str | None
+    claim: Claim,
+    state: ClaimSyncState | None,
+    *,
+    full: bool,
+    data_timestamp: str | None,
+    now: datetime,
+    full_sync_days: int = DEFAULT_FULL_SYNC_DAYS,
 ) -> ClaimPlan:
     """Decide how much of a claim to fetch."""
     plan = ClaimPlan(claim.id, stored_topic(claim.topic), claim.topic_version, claim.as_of, "full")
@@ -77,7 +101,23 @@ def plan_claim(
         return plan
     if data_timestamp is not None and state.data_timestamp == data_timestamp:
         return replace(plan, mode="unchanged")
+    if full_sync_due(claim.id, state.full_synced_at.date(), now.date(), full_sync_days):
+        return plan
     return replace(plan, mode="incremental", updated_since=state.watermark - OVERLAP)
+
+
+def full_sync_due(claim_id: str, last_full: date, today: date, every: int) -> bool:
+    """Whether a claim's periodic full sync is due: on its own day of each `every`-day
+    cycle (a hash of its id, so that claims take turns night by night), or whenever its
+    last full sync is `every` days old. Full syncs catch what moves no update date, such
+    as a status turned UNKNOWN. `every` 0 never asks for one."""
+    if every <= 0:
+        return False
+    age = (today - last_full).days
+    if age >= every:
+        return True
+    turn = int.from_bytes(hashlib.sha256(claim_id.encode()).digest()[:4], "big") % every
+    return age >= 1 and today.toordinal() % every == turn
 
 
 def query_for(topic: Topic, updated_since: date | None = None) -> StudyQuery:
@@ -134,13 +174,55 @@ def _claims(
     return [(claim, states.get(claim.id)) for claim in claims]
 
 
-def _data_timestamp(client: CtgovClient, breaker: _Breaker) -> str | None:
+def _data_timestamp(
+    client: CtgovClient, breaker: _Breaker, warnings: list[dict[str, str]]
+) -> str | None:
+    """The registry's `dataTimestamp`; None, with one warning, when it gave none usable."""
     try:
-        return client.version().data_timestamp
+        data_timestamp = client.version().data_timestamp
+    except ApiUnreachable as exc:
+        raise ApiUnreachable(
+            f"{exc.reason}; check the network connection, and CTGOV_API_URL"
+        ) from exc
     except ApiError as exc:
         breaker.failed(exc)
-        log.warning("cannot tell whether the registry changed (%s): syncing anyway", exc)
-        return None
+        problem = str(exc)
+    else:
+        if data_timestamp is not None:
+            return data_timestamp
+        problem = "/version gave no usable dataTimestamp"
+    warning = f"cannot tell whether the registry changed ({problem}): syncing from the bookmarks"
+    log.warning("%s", warning)
+    warnings.append({"warning": warning})
+    return None
+
+
+def _check_registry(engine: Engine, api_url: str, full: bool) -> None:
+    """Refuse, before any request, an incremental sync against another registry."""
+    with transaction(engine) as session:
+        bound = session.scalar(select(RegistryBinding.api_url))
+    if bound is not None and bound != api_url and not full:
+        raise RegistryMismatch(
+            f"this database syncs against {bound}, but CTGOV_API_URL is {api_url}: its"
+            " bookmarks are only valid for the first; set CTGOV_API_URL back, or run"
+            " `tracker sync --full` to move the database to the second"
+        )
+
+
+def _bind_registry(engine: Engine, api_url: str, now: datetime) -> None:
+    """Bind a new database to `api_url`, or move it there (a full sync, checked before).
+
+    Moving drops every claim's bookmark, so that a claim this run does not finish still
+    syncs in full next time rather than incrementally from another registry's dates.
+    """
+    with transaction(engine) as session:
+        binding = session.get(RegistryBinding, 1)
+        if binding is None:
+            session.add(RegistryBinding(id=1, api_url=api_url, bound_at=now))
+        elif binding.api_url != api_url:
+            log.warning("moving the database from %s to %s", binding.api_url, api_url)
+            session.execute(delete(ClaimSyncState))
+            binding.api_url, binding.bound_at = api_url, now
 
 
 class _Breaker:
@@ -157,7 +239,7 @@ class _Breaker:
         self.reason = ""
 
     def failed(self, exc: BaseException) -> None:
-        if isinstance(exc, ApiUnavailable):
+        if isinstance(exc, ApiUnavailable | ApiRefused):
             self.in_a_row, self.reason = self.in_a_row + 1, exc.reason
         else:
             self.in_a_row = 0
@@ -171,7 +253,12 @@ class _Breaker:
 
 
 def _start_run(
-    engine: Engine, now: datetime, full: bool, data_timestamp: str | None, total: int
+    engine: Engine,
+    now: datetime,
+    full: bool,
+    data_timestamp: str | None,
+    total: int,
+    api_url: str,
 ) -> int:
     with transaction(engine) as session:
         session.execute(
@@ -186,6 +273,7 @@ def _start_run(
             data_timestamp=data_timestamp,
             claims_total=total,
             errors=[],
+            api_url=api_url,
         )
         session.add(run)
         session.flush()
@@ -217,6 +305,8 @@ def _finish_run(engine: Engine, report: SyncReport, now: datetime) -> None:
                 events_created=sum(r.events_created for r in ok),
                 flags_created=sum(r.flags_created for r in ok),
                 errors=[{"claim_id": r.claim_id, "error": r.error} for r in results if r.error],
+                warnings=report.warnings
+                + [{"claim_id": r.claim_id, "warning": r.warning} for r in results if r.warning],
             )
         )
 
@@ -237,31 +327,37 @@ def _sync_claim(
         error = f"not tried: ClinicalTrials.gov is unavailable ({breaker.reason})"
         return ClaimResult(plan.claim_id, plan.mode, error=error)
     before = client.requests_made
-    claim_sync: ClaimSync | None = None
+    fetched = 0
+
+    def page_done(so_far: int) -> None:
+        nonlocal fetched
+        fetched = so_far
+        if progress is not None:
+            progress.page_done(plan, so_far)
+
     try:
-        with transaction(engine) as session:
-            claim_sync = ClaimSync(session, plan, run_id, now)
-            for query in walk_queries(plan.topic, plan.updated_since):
-                for page in client.iter_pages(query):
+        with fetch_walk(client, walk_queries(plan.topic, plan.updated_since), page_done) as walk:
+            with transaction(engine) as session:
+                claim_sync = ClaimSync(session, plan, run_id, now)
+                for page in walk.pages():
                     claim_sync.apply(page)
-                    if progress is not None:
-                        progress.page_done(plan, claim_sync.result.fetched)
-            claim_sync.finish(data_timestamp, _watermark(data_timestamp, now))
-        result = claim_sync.result
+                claim_sync.finish(
+                    data_timestamp, _watermark(data_timestamp, now), complete=walk.complete
+                )
+            result = claim_sync.result
+            result.warning = walk.describe() or None
+        if result.warning:
+            log.info("claim %s: %s", plan.claim_id, result.warning)
         breaker.succeeded()
     except (ApiError, DatabaseError) as exc:
         breaker.failed(exc)
-        result = _failure(plan, claim_sync, str(exc))
+        result = ClaimResult(plan.claim_id, plan.mode, fetched=fetched, error=str(exc))
     except Exception as exc:
         log.exception("claim %s: unexpected error", plan.claim_id)
-        result = _failure(plan, claim_sync, f"internal error: {type(exc).__name__}: {exc}")
+        error = f"internal error: {type(exc).__name__}: {exc}"
+        result = ClaimResult(plan.claim_id, plan.mode, fetched=fetched, error=error)
     result.requests = client.requests_made - before
     return result
-
-
-def _failure(plan: ClaimPlan, claim_sync: ClaimSync | None, error: str) -> ClaimResult:
-    fetched = claim_sync.result.fetched if claim_sync is not None else 0
-    return ClaimResult(plan.claim_id, plan.mode, fetched=fetched, error=error)
 
 
 def sync(
@@ -273,6 +369,7 @@ def sync(
     full: bool = False,
     progress: SyncProgress | None = None,
     should_stop: Callable[[], bool] | None = None,
+    full_sync_days: int = DEFAULT_FULL_SYNC_DAYS,
 ) -> SyncReport:
     """Sync the active claims (or those named); only one sync runs per database at a time.
 
@@ -281,7 +378,9 @@ def sync(
     """
     try:
         with exclusive(engine, LOCK_NAME):
-            return _run(engine, client, clock, claim_ids, full, progress, should_stop)
+            return _run(
+                engine, client, clock, claim_ids, full, progress, should_stop, full_sync_days
+            )
     except LockHeld:
         raise SyncAlreadyRunning(
             f"another sync is running against {display_url(engine)}; try again when it has finished"
@@ -296,20 +395,31 @@ def _run(
     full: bool,
     progress: SyncProgress | None,
     should_stop: Callable[[], bool] | None,
+    full_sync_days: int,
 ) -> SyncReport:
     now = clock()
     claims = _claims(engine, claim_ids)
     requests_before = client.requests_made
+    _check_registry(engine, client.base_url, full)
     breaker = _Breaker()
-    data_timestamp = _data_timestamp(client, breaker)
-    run_id = _start_run(engine, now, full, data_timestamp, len(claims))
-    report = SyncReport(run_id, RunOutcome.RUNNING, data_timestamp)
+    warnings: list[dict[str, str]] = []
+    data_timestamp = _data_timestamp(client, breaker, warnings)
+    _bind_registry(engine, client.base_url, now)
+    run_id = _start_run(engine, now, full, data_timestamp, len(claims), client.base_url)
+    report = SyncReport(run_id, RunOutcome.RUNNING, data_timestamp, warnings=warnings)
     try:
         for index, (claim, state) in enumerate(claims):
             if should_stop is not None and should_stop():
                 report.outcome = RunOutcome.INTERRUPTED
                 return report
-            plan = plan_claim(claim, state, full=full, data_timestamp=data_timestamp)
+            plan = plan_claim(
+                claim,
+                state,
+                full=full,
+                data_timestamp=data_timestamp,
+                now=now,
+                full_sync_days=full_sync_days,
+            )
             if progress is not None:
                 progress.claim_started(plan, index, len(claims))
             result = _sync_claim(

@@ -57,6 +57,8 @@ def study_row(record: StudyRecord) -> dict[str, Any]:
         "first_posted": _text(record.first_posted),
         "results_first_posted": _text(record.results_first_posted),
         "last_update_posted": _text(record.last_update_posted),
+        "status_verified_date": _text(record.status_verified),
+        "nct_id_aliases": sorted(record.aliases),
         "has_results": record.has_results,
     }
     for column, value in zip(

@@ -1,0 +1,88 @@
+"""A claim's whole walk, fetched before anything is written.
+
+The pages go to a spool (memory up to `SPOOL_IN_MEMORY`, then an anonymous temporary file)
+so that memory stays flat however many studies a claim matches, and the claim's
+transaction opens only once the network has nothing more to say: no write lock is held
+while a slow page or a long `Retry-After` is waited for. The spool holds the process's
+own pickled `StudyRecord` lists, written and read back by this module only.
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from types import TracebackType
+from typing import IO
+
+from tracker.ctgov.client import CtgovClient, Walk
+from tracker.ctgov.query import StudyQuery
+from tracker.ctgov.records import StudyRecord
+
+SPOOL_IN_MEMORY = 8 * 1024 * 1024
+"""Bytes of spooled pages kept in memory before they move to a temporary file."""
+
+
+class FetchedWalk:
+    """The pages of a claim's walks (its search, then the trials it names), spooled, and
+    how each walk ended."""
+
+    def __init__(self, spool: IO[bytes], walks: list[Walk], fetched: int) -> None:
+        self._spool = spool
+        self.walks = walks
+        self.fetched = fetched
+
+    @property
+    def complete(self) -> bool:
+        """True when every walk ended without a page token still offered."""
+        return all(walk.complete for walk in self.walks)
+
+    def describe(self) -> str:
+        """What a person should know of walks that were short or cut off, else ''."""
+        return "; ".join(text for walk in self.walks if (text := walk.describe()))
+
+    def pages(self) -> Iterator[list[StudyRecord]]:
+        """The spooled pages, in the order they came."""
+        self._spool.seek(0)
+        while True:
+            try:
+                yield pickle.load(self._spool)
+            except EOFError:
+                return
+
+    def close(self) -> None:
+        self._spool.close()
+
+    def __enter__(self) -> FetchedWalk:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def fetch_walk(
+    client: CtgovClient,
+    queries: Sequence[StudyQuery],
+    on_page: Callable[[int], None] | None = None,
+) -> FetchedWalk:
+    """Walk every page of each query into one spool; `on_page` hears the studies fetched
+    so far."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
+    fetched, walks = 0, []
+    try:
+        for query in queries:
+            for page in client.iter_pages(query):
+                pickle.dump(page, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                fetched += len(page)
+                if on_page is not None:
+                    on_page(fetched)
+            walks.append(client.last_walk)
+    except BaseException:
+        spool.close()
+        raise
+    return FetchedWalk(spool, walks, fetched)
