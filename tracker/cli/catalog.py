@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracker.cli.context import Context
+from tracker.cli.help import DATABASE, describe
 from tracker.cli.output import add_format_option, emit, write_fields, write_json
 from tracker.wording import plural
 
@@ -63,18 +64,62 @@ HISTORY_CSV = ("claim_id", "observed_at", "effective_on", "kind", "nct_id", "cha
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("claims", help="the claim catalog")
+    parser = describe(
+        commands,
+        "claims",
+        "the claim catalog: load, list, show and draft claims",
+        """Claims live in YAML files, one per article (the built-in catalog has two).
+        Load them into the database, list them, look at one with its trials, or draft a
+        file from an article's text.""",
+        ["tracker claims load", "tracker claims list", "tracker claims show CLAIM_ID --history"],
+        DATABASE,
+    )
     actions = parser.add_subparsers(dest="claims_command", required=True, metavar="COMMAND")
 
-    load = actions.add_parser("load", help="load claim files (default: the built-in catalog)")
-    load.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="claim files (YAML)")
+    load = describe(
+        actions,
+        "load",
+        "load claim files (default: the built-in catalog)",
+        """Validates every file first and writes nothing if one is wrong. A folder loads
+        every *.yaml and *.yml file in it. Loading is idempotent: edited claims are
+        updated, claims removed from their file are retired.""",
+        [
+            "tracker claims load",
+            "tracker claims load claims/   # every claim file there",
+            "tracker claims load my-article.yaml",
+        ],
+        DATABASE,
+    )
+    load.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="claim files (YAML) or folders of them"
+    )
     load.set_defaults(run=run_load)
 
-    listing = actions.add_parser("list", help="list the claims")
+    listing = describe(
+        actions,
+        "list",
+        "list the claims",
+        """Every claim, active and retired, with its article, as_of date and text; JSON and
+        CSV add the topic (conditions, interventions, terms, study types).""",
+        ["tracker claims list", "tracker claims list --format csv > claims.csv"],
+        DATABASE,
+    )
     add_format_option(listing)
     listing.set_defaults(run=run_list)
 
-    show = actions.add_parser("show", help="show one claim with its linked trials")
+    show = describe(
+        actions,
+        "show",
+        "show one claim with its linked trials",
+        """The claim, its article and topic, and every trial linked to it (status, phase,
+        key dates, results, why it matched), most recently changed first. `--history` adds
+        the dated events the syncs recorded.""",
+        [
+            "tracker claims show allogeneic-transplant-leukemia",
+            "tracker claims show allogeneic-transplant-leukemia --history --wide",
+        ],
+        DATABASE,
+    )
     show.add_argument("claim_id", metavar="CLAIM_ID")
     show.add_argument(
         "--history", action="store_true", help="add the dated events (CSV: the events alone)"
@@ -82,11 +127,20 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_format_option(show)
     show.set_defaults(run=run_show)
 
-    draft = actions.add_parser(
-        "draft", help="propose a claim file for an article (text, Markdown, HTML), for review"
+    draft = describe(
+        actions,
+        "draft",
+        "propose a claim file for an article (text, Markdown, HTML), for review",
+        """Finds the sentences that claim an effect or name a harm and writes a claim file
+        with search terms for each, offline, for a person to review and then load.
+        `--out` does not overwrite an existing file unless `--force`.""",
+        ["tracker claims draft article.txt --out article.yaml --id my-article"],
     )
     draft.add_argument("article", type=Path, metavar="ARTICLE", help="the article's text")
     draft.add_argument("--out", type=Path, metavar="FILE", help="write the draft here")
+    draft.add_argument(
+        "--force", action="store_true", help="with --out: overwrite an existing file"
+    )
     draft.add_argument("--id", dest="article_id", metavar="ARTICLE_ID", help="the article's id")
     draft.add_argument(
         "--vocabulary",

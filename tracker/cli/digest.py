@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from tracker.cli.context import Context
+from tracker.cli.help import DATABASE, describe
 from tracker.cli.output import add_format_option
 from tracker.digest.formats import FORMATS
 from tracker.digest.week import IsoWeek
@@ -13,7 +14,29 @@ from tracker.errors import UsageError
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("digest", help="what changed in a week, claim by claim")
+    parser = describe(
+        commands,
+        "digest",
+        "what changed in a week, claim by claim",
+        """Summarises an ISO week (Monday to Sunday in TRACKER_TIMEZONE; by default the
+        last complete one): flags raised, status changes, results, stopped trials, then the
+        claims without changes. Written to digests/WEEK.EXT; `--send` also mails it.""",
+        [
+            "tracker digest",
+            "tracker digest --week 2026-W48 --format html --out digest.html",
+            "tracker digest --send",
+        ],
+        (
+            *DATABASE,
+            "TRACKER_TIMEZONE",
+            "TRACKER_SMTP_HOST",
+            "TRACKER_SMTP_PORT",
+            "TRACKER_SMTP_USER",
+            "TRACKER_SMTP_PASSWORD",
+            "TRACKER_SMTP_FROM",
+            "TRACKER_DIGEST_TO",
+        ),
+    )
     parser.add_argument(
         "--week", metavar="YYYY-Www", help="ISO week (default: the last complete one)"
     )

@@ -8,6 +8,7 @@ from typing import Any
 from claims.errors import UnknownClaim
 from db.views import FLAG_COLUMNS, claim_evidence_status
 from tracker.cli.context import Context
+from tracker.cli.help import DATABASE, describe
 from tracker.cli.output import add_format_option, emit, write_json
 
 CSV_FIELDS = tuple(
@@ -30,7 +31,17 @@ TABLE_FIELDS = (
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("status", help="evidence status per claim")
+    parser = describe(
+        commands,
+        "status",
+        "evidence status per claim",
+        """Counts each active claim's linked trials that still match its topic by status
+        group (planned, ongoing, completed, stopped, unknown), with results, highest phase,
+        open flags and the latest registry update, and names the strongest evidence level
+        that applies. Read from the database only; run `tracker sync` to refresh it.""",
+        ["tracker status", "tracker status allogeneic-transplant-leukemia --format json"],
+        DATABASE,
+    )
     parser.add_argument(
         "claim_id", nargs="?", metavar="CLAIM_ID", help="one claim (default: all active)"
     )

@@ -6,6 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any, TextIO
 
 from tracker.cli.context import Context
+from tracker.cli.help import SYNC, describe
 from tracker.cli.output import add_format_option, emit
 from tracker.wording import plural
 
@@ -26,8 +27,20 @@ SUMMARY_FIELDS = (
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
-        "sync", help="fetch each claim's studies, link them, record changes, raise flags"
+    parser = describe(
+        commands,
+        "sync",
+        "fetch each claim's studies, link them, record changes, raise flags",
+        """The nightly job. Searches ClinicalTrials.gov with each active claim's topic
+        (only what changed since the last sync, unless `--full`), stores and links the
+        studies, records dated events and raises flags. Exit status 1 when any claim
+        failed; the others are kept.""",
+        [
+            "tracker sync",
+            "tracker sync --claim allogeneic-transplant-leukemia --full",
+            "tracker sync --quiet   # for cron",
+        ],
+        SYNC,
     )
     parser.add_argument(
         "--claim",
@@ -39,7 +52,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--full", action="store_true", help="fetch every matching study, not only updated ones"
     )
-    parser.add_argument("--quiet", action="store_true", help="print nothing but errors (for cron)")
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="print nothing but errors (for cron)",
+    )
     add_format_option(parser, ("table", "json"))
     parser.set_defaults(run=run_sync)
 
