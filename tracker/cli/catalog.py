@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.cli.context import Context
 from tracker.cli.help import DATABASE, describe
-from tracker.cli.output import add_format_option, emit, write_fields, write_json
+from tracker.cli.output import Format, add_format_option, emit, write_fields, write_json
 from tracker.wording import plural
 
 if TYPE_CHECKING:
@@ -224,7 +224,7 @@ def _describe(event: dict[str, Any]) -> str:
     return f"topic version {detail.get('topic_version')}"
 
 
-def _show_table(ctx: Context, record: dict[str, Any], history: bool) -> None:
+def _show_table(ctx: Context, record: dict[str, Any], history: bool, fmt: Format) -> None:
     article = record["article"]
     write_fields(
         [
@@ -240,12 +240,13 @@ def _show_table(ctx: Context, record: dict[str, Any], history: bool) -> None:
             ("topic version", record["topic_version"]),
         ],
         ctx.out,
+        wide=fmt == "wide",
     )
     print(f"\nlinked trials: {len(record['trials'])}", file=ctx.out)
-    emit(_trial_rows(record["trials"]), "table", ctx.out, fields=TRIAL_TABLE)
+    emit(_trial_rows(record["trials"]), fmt, ctx.out, fields=TRIAL_TABLE)
     if history:
         print(f"\nhistory: {plural(len(record['history']), 'event')}", file=ctx.out)
-        emit(_history_rows(record["history"]), "table", ctx.out, fields=HISTORY_TABLE)
+        emit(_history_rows(record["history"]), fmt, ctx.out, fields=HISTORY_TABLE)
 
 
 def run_show(ctx: Context, args: argparse.Namespace) -> int:
@@ -273,7 +274,7 @@ def run_show(ctx: Context, args: argparse.Namespace) -> int:
         rows = [{"claim_id": claim.id, **trial} for trial in _trial_rows(record["trials"])]
         emit(rows, "csv", ctx.out, fields=TRIAL_CSV)
     else:
-        _show_table(ctx, record, args.history)
+        _show_table(ctx, record, args.history, args.format)
     return 0
 
 

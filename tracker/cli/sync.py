@@ -130,7 +130,7 @@ def run_sync(ctx: Context, args: argparse.Namespace) -> int:
         emit(
             _summary(report), args.format, ctx.out, fields=SUMMARY_FIELDS, table=SUMMARY_FIELDS[:-1]
         )
-        if args.format == "table":
+        if args.format != "json":
             print(_totals(report), file=ctx.out)
     for failed in report.failed:
         print(f"tracker: claim {failed.claim_id} failed: {failed.error}", file=ctx.err)
