@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from tracker.cli.context import Context
 from tracker.cli.help import DATABASE, describe
 from tracker.cli.output import Format, add_format_option, emit, write_fields, write_json
+from tracker.errors import UsageError
 from tracker.wording import plural
 
 if TYPE_CHECKING:
@@ -168,12 +169,28 @@ def _print_report(ctx: Context, report: LoadReport) -> None:
     )
 
 
+def _claim_files(paths: list[Path]) -> list[Path]:
+    """The files named, a folder standing for every claim file in it."""
+    files = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+            if not found:
+                raise UsageError(f"{path}: no claim files (*.yaml, *.yml) in this folder")
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
+
+
 def run_load(ctx: Context, args: argparse.Namespace) -> int:
     from claims.builtin import builtin_files
     from claims.load import load_articles
     from claims.parse import parse_files
 
-    files = [(path, str(path)) for path in args.paths] if args.paths else builtin_files()
+    files = (
+        [(path, str(path)) for path in _claim_files(args.paths)] if args.paths else builtin_files()
+    )
     articles = parse_files(files)
     with ctx.transaction() as session:
         report = load_articles(session, articles, ctx.now())
@@ -288,6 +305,8 @@ def run_draft(ctx: Context, args: argparse.Namespace) -> int:
         ctx.out.write(text)
         print(f"{count} for {draft.article_id}; review before loading", file=ctx.err)
     else:
+        if args.out.exists() and not args.force:
+            raise UsageError(f"{args.out} exists and may hold your edits; --force to overwrite it")
         save_draft(text, args.out)
         print(
             f"wrote {count} to {args.out}; review, then `tracker claims load {args.out}`",

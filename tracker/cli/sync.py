@@ -126,6 +126,13 @@ def run_sync(ctx: Context, args: argparse.Namespace) -> int:
         finally:
             if progress is not None:
                 progress.close()
+    if not report.results and not args.claims:
+        print(
+            "tracker: no claims loaded: load the built-in ones with `tracker claims load`,"
+            " or your own with `tracker claims load FILE_OR_DIR`",
+            file=ctx.err,
+        )
+        return 0
     if not args.quiet:
         emit(
             _summary(report), args.format, ctx.out, fields=SUMMARY_FIELDS, table=SUMMARY_FIELDS[:-1]
