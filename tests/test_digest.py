@@ -17,6 +17,7 @@ from sync_helpers import CLAIMS, LIVER, state, write_claims
 
 from tracker.ctgov.fake import FakeCtgov
 from tracker.digest.build import SHOWN_PER_SECTION
+from tracker.digest.render import CHART_LABEL
 from tracker.digest.week import IsoWeek
 from tracker.errors import UsageError
 
@@ -81,6 +82,7 @@ EXPECTED = {
         {
             "claim_id": "liver-msc",
             "article_id": "stem-cells",
+            "article": {"title": "Stem cells against cancer", "url": None},
             "text": "MSCs regenerate liver tissue in liver cancer.",
             "evidence_level": "completed-no-results",
             "status": status(
@@ -116,6 +118,7 @@ EXPECTED = {
         {
             "claim_id": "myeloma-asct",
             "article_id": "stem-cells",
+            "article": {"title": "Stem cells against cancer", "url": None},
             "text": "Autologous transplant works in multiple myeloma.",
             "evidence_level": "results-available",
             "status": status(
@@ -137,6 +140,7 @@ EXPECTED = {
         {
             "claim_id": "aml-allo",
             "article_id": "stem-cells",
+            "article": {"title": "Stem cells against cancer", "url": None},
             "text": "Allogeneic transplant works in acute myeloid leukemia.",
             "evidence_level": "no-trials",
             "status": status(
@@ -165,6 +169,7 @@ EXPECTED = {
         {
             "claim_id": "quiet-claim",
             "article_id": "stem-cells",
+            "article": {"title": "Stem cells against cancer", "url": None},
             "text": "Nothing ever happens to this claim.",
             "evidence_level": "no-trials",
             "status": status("quiet-claim", 0, (0, 0, 0, 0, 0), 0, "no-trials", None),
@@ -227,7 +232,7 @@ def test_html_escapes_text_and_needs_nothing_from_outside(digest_week: Tracker) 
     html = digest_week(*WEEK, "--format", "html").out
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; MSC *for* [HCC]" in html
     assert "<script" not in html
-    assert "<svg" in html
+    assert CHART_LABEL in html
     assert "<style" not in html
     assert "<link" not in html
     assert "src=" not in html
@@ -237,7 +242,7 @@ def test_html_escapes_text_and_needs_nothing_from_outside(digest_week: Tracker) 
         "NCT00000005</a>" in html
     )
     for claim in ("liver-msc", "myeloma-asct", "aml-allo", "quiet-claim"):
-        assert f">{claim}</text>" in html
+        assert f'overflow-wrap:anywhere;">{claim} <span' in html
 
 
 def test_week_without_changes_gives_a_short_digest(digest_week: Tracker) -> None:

@@ -131,7 +131,8 @@ def test_every_table_command_fits_80_and_120_columns(
     monkeypatch.setenv("COLUMNS", str(width))
     status, out, _ = _run(capsys, *command)
     assert status == 0
-    assert out.strip() and "(none)" not in out
+    assert out.strip()
+    assert "(none)" not in out
     assert max(len(line) for line in out.splitlines()) <= width
     monkeypatch.setenv("COLUMNS", "40")
     _, wide, _ = _run(capsys, *command, "--wide")
@@ -151,7 +152,8 @@ def test_every_command_and_subcommand_has_a_description_and_an_example() -> None
     assert {"demo", "config", "schedule"} <= {path[0] for path, _ in commands}
     for path, parser in commands:
         page = parser.format_help()
-        assert parser.description and "\n\n" in parser.description, path
+        assert parser.description, path
+        assert "\n\n" in parser.description, path
         assert "examples:\n  tracker " in page, path
     one_liners = [
         choice
@@ -181,7 +183,8 @@ def test_config_shows_each_settings_origin_with_secrets_masked(
     assert rows["TRACKER_RATE_LIMIT"]["value"] == "10"
     assert rows["TRACKER_DATABASE_URL"]["origin"] == "environment"
     assert rows["TRACKER_SYNC_CRON"]["origin"] == "default"
-    assert "hunter2" not in out and "s3cret" not in out
+    assert "hunter2" not in out
+    assert "s3cret" not in out
 
 
 def test_bad_file_settings_name_the_key_and_list_the_valid_ones(
@@ -190,7 +193,8 @@ def test_bad_file_settings_name_the_key_and_list_the_valid_ones(
     (tmp_path / "tracker.toml").write_text("rate_limt = 10\n")
     status, _, err = _run(capsys, "status")
     assert status == 2
-    assert "unknown setting 'rate_limt'" in err and "rate_limit" in err
+    assert "unknown setting 'rate_limt'" in err
+    assert "rate_limit" in err
     (tmp_path / "tracker.toml").write_text('rate_limit = "fast"\n')
     _, _, err = _run(capsys, "status")
     assert "tracker.toml: rate_limit must be a number" in err

@@ -220,6 +220,7 @@ def build_digest(session: Session, week: IsoWeek, zone: ZoneInfo) -> dict[str, A
             {
                 "claim_id": claim.id,
                 "article_id": claim.article_id,
+                "article": {"title": claim.article.title, "url": claim.article.url},
                 "text": claim.text,
                 "evidence_level": statuses[claim.id]["evidence_level"],
                 "status": statuses[claim.id],
