@@ -6,13 +6,16 @@ import argparse
 import json
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from conftest import Tracker
+from ctgov_builders import make_study
 
 from tracker.cli import build_parser, main
 from tracker.cli.output import write_table
+from tracker.ctgov.fake import FakeCtgov
 
 CLAIM_FILE = """\
 article: {{id: {article}, title: "An article"}}
@@ -255,3 +258,30 @@ def test_sync_with_no_claims_says_how_to_load_them(tracker: Tracker) -> None:
     result = tracker("sync")
     assert result.status == 0
     assert "tracker claims load" in result.err
+
+
+def test_digest_without_week_names_its_week_and_points_to_this_weeks_changes(
+    tracker: Tracker, registry: FakeCtgov, tmp_path: Path
+) -> None:
+    from tracker.digest.week import IsoWeek
+
+    claims = tmp_path / "claims.yaml"
+    claims.write_text(CLAIM_FILE.format(article="a", claim="claim-a"))
+    registry.put_study(make_study("NCT00000001", conditions=["leukemia"]))
+    assert tracker("claims", "load", str(claims)).status == 0
+    assert tracker("sync").status == 0
+    result = tracker("digest", "--out", "-")
+    today = datetime.now().astimezone().date()
+    assert f"digest of {IsoWeek.last_complete(today)} (" in result.err
+    current = IsoWeek.containing(today)
+    assert f"`tracker digest --week {current}` shows them" in result.err
+    this_week = tracker("digest", "--week", str(current), "--out", "-").out
+    assert "[NCT00000001](https://clinicaltrials.gov/study/NCT00000001)" in this_week
+    assert f"linked {today}" in this_week
+
+
+def test_unmatched_and_rematched_items_say_when() -> None:
+    from tracker.digest.render import describe
+
+    for kind in ("unmatched", "rematched", "linked"):
+        assert "2026-11-25" in describe({"kind": kind, "at": "2026-11-25", "status": "RECRUITING"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracker.cli.context import Context
 from tracker.cli.help import DATABASE, describe
@@ -11,6 +12,10 @@ from tracker.cli.output import add_format_option
 from tracker.digest.formats import FORMATS
 from tracker.digest.week import IsoWeek
 from tracker.errors import UsageError
+from tracker.wording import plural
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -60,6 +65,25 @@ def _write(ctx: Context, text: str, out: str | None, default: Path) -> None:
     print(f"wrote {save(text, Path(out) if out else default)}", file=ctx.err)
 
 
+def _explain_week(ctx: Context, session: Session, chosen: IsoWeek, current: IsoWeek) -> None:
+    """Say which week a digest without --week is of, and whether this week has news."""
+    from tracker.digest.build import changes_in
+    from tracker.digest.render import week_span
+
+    print(
+        f"digest of {chosen} ({week_span(chosen.start, chosen.end)}), the last complete week;"
+        " --week YYYY-Www for another",
+        file=ctx.err,
+    )
+    changes = changes_in(session, current, ctx.settings.zone)
+    if changes:
+        print(
+            f"this week ({current}) has {plural(changes, 'change')} so far:"
+            f" `tracker digest --week {current}` shows them",
+            file=ctx.err,
+        )
+
+
 def run_digest(ctx: Context, args: argparse.Namespace) -> int:
     from tracker.digest.build import build_digest
     from tracker.digest.files import default_path
@@ -68,10 +92,13 @@ def run_digest(ctx: Context, args: argparse.Namespace) -> int:
 
     if args.force and not args.send:
         raise UsageError("--force only makes sense with --send")
-    week = IsoWeek.parse(args.week) if args.week else IsoWeek.last_complete(ctx.now().date())
+    today = ctx.now().date()
+    week = IsoWeek.parse(args.week) if args.week else IsoWeek.last_complete(today)
     mailer = Mailer.from_settings(ctx.settings) if args.send else None
     with ctx.transaction() as session:
         document = build_digest(session, week, ctx.settings.zone)
+        if args.week is None:
+            _explain_week(ctx, session, week, IsoWeek.containing(today))
     _write(ctx, render(document, args.format), args.out, default_path(week, args.format))
     if mailer is not None:
         send_digest(ctx.engine(), document, mailer, ctx.now(), force=args.force)

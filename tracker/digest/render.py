@@ -66,8 +66,8 @@ def describe(item: dict[str, Any]) -> str:
         "results_posted": f"results first posted {at}",
         "trial_stopped": f"{item['status']} {at}",
         "linked": f"linked {at}",
-        "unmatched": "no longer found by the claim's search",
-        "rematched": "found by the claim's search again",
+        "unmatched": f"no longer found by the claim's search on {at}",
+        "rematched": f"found by the claim's search again on {at}",
     }.get(kind) or _dates(item)
 
 
