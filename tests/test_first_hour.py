@@ -6,6 +6,7 @@ import argparse
 import json
 import subprocess
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -39,8 +40,10 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
 def test_demo_links_real_trials_and_the_nights_raise_flags(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    started = time.monotonic()
     status, out, _ = _run(capsys, "demo", "--dir", str(tmp_path / "demo"))
     assert status == 0
+    assert time.monotonic() - started < 60
     assert "tracker.db" not in {path.name for path in tmp_path.rglob("*")}
     from sqlalchemy import create_engine, text
 
