@@ -60,7 +60,8 @@ TRIAL_CSV = (
     "topic_version",
     "first_linked_at",
 )
-HISTORY_TABLE = ("observed_at", "effective_on", "kind", "nct_id", "change")
+HISTORY_TABLE = ("effective_on", "kind", "nct_id", "change", "seen")
+"""`seen`: when the sync saw the change, to the minute, in TRACKER_TIMEZONE."""
 HISTORY_CSV = ("claim_id", "observed_at", "effective_on", "kind", "nct_id", "change")
 
 
@@ -263,7 +264,11 @@ def _show_table(ctx: Context, record: dict[str, Any], history: bool, fmt: Format
     emit(_trial_rows(record["trials"]), fmt, ctx.out, fields=TRIAL_TABLE)
     if history:
         print(f"\nhistory: {plural(len(record['history']), 'event')}", file=ctx.out)
-        emit(_history_rows(record["history"]), fmt, ctx.out, fields=HISTORY_TABLE)
+        rows = [
+            {**row, "seen": f"{row['observed_at'].astimezone(ctx.settings.zone):%Y-%m-%d %H:%M}"}
+            for row in _history_rows(record["history"])
+        ]
+        emit(rows, fmt, ctx.out, fields=HISTORY_TABLE)
 
 
 def run_show(ctx: Context, args: argparse.Namespace) -> int:

@@ -68,18 +68,19 @@ def terminal_width() -> int:
 
 
 def fit_widths(natural: Sequence[int], minimum: Sequence[int], width: int) -> list[int] | None:
-    """Column widths that fit `width`, shrinking the last columns (the least important:
-    tables list their columns most important first) first, each down to its minimum; None
-    when even the minimums do not fit."""
+    """Column widths that fit `width`, or None when even the minimums do not. The widest
+    column that can still give way shrinks first; among equals the later one (tables list
+    their columns most important first)."""
     widths = list(natural)
     excess = sum(widths) + GAP * (len(widths) - 1) - width
-    for index in reversed(range(len(widths))):
-        if excess <= 0:
-            break
-        cut = min(excess, widths[index] - minimum[index])
-        widths[index] -= cut
-        excess -= cut
-    return widths if excess <= 0 else None
+    while excess > 0:
+        able = [i for i in range(len(widths)) if widths[i] > minimum[i]]
+        if not able:
+            return None
+        widest = max(able, key=lambda i: (widths[i], i))
+        widths[widest] -= 1
+        excess -= 1
+    return widths
 
 
 def _write_records(headers: Sequence[str], body: list[list[str]], out: TextIO, width: int) -> None:

@@ -24,6 +24,9 @@ SUMMARY_FIELDS = (
     "flags_created",
     "error",
 )
+SUMMARY_TABLE = ("claim_id", "mode", "fetched", "requests", "links", "unmatched", "events", "flags")
+TABLE_NAMES = {"links": "links_created", "events": "events_created", "flags": "flags_created"}
+"""Shorter headers, so that the summary fits 80 columns; JSON keeps the full names."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -134,9 +137,11 @@ def run_sync(ctx: Context, args: argparse.Namespace) -> int:
         )
         return 0
     if not args.quiet:
-        emit(
-            _summary(report), args.format, ctx.out, fields=SUMMARY_FIELDS, table=SUMMARY_FIELDS[:-1]
-        )
+        rows = [
+            {**row, **{short: row[long] for short, long in TABLE_NAMES.items()}}
+            for row in _summary(report)
+        ]
+        emit(rows, args.format, ctx.out, fields=SUMMARY_FIELDS, table=SUMMARY_TABLE)
         if args.format != "json":
             print(_totals(report), file=ctx.out)
     for failed in report.failed:
