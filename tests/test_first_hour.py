@@ -288,3 +288,20 @@ def test_unmatched_and_rematched_items_say_when() -> None:
 
     for kind in ("unmatched", "rematched", "linked"):
         assert "2026-11-25" in describe({"kind": kind, "at": "2026-11-25", "status": "RECRUITING"})
+
+
+def test_the_demo_timeline_starts_the_sunday_after_every_claim_and_record() -> None:
+    from datetime import date
+
+    from tracker.demo.nights import timeline
+
+    record = {
+        "protocolSection": {"statusModule": {"lastUpdatePostDateStruct": {"date": "2025-07-02"}}}
+    }
+    days = timeline([date(2026, 11, 21)], [record])
+    assert (days.first_sync, days.night_1, days.night_2) == (
+        date(2026, 11, 22),
+        date(2026, 11, 23),
+        date(2026, 11, 24),
+    )
+    assert timeline([date(2026, 11, 22)], [record]).first_sync == date(2026, 11, 29)

@@ -73,24 +73,6 @@ def _command(ctx: Context, *argv: str) -> None:
     args.run(ctx, args)
 
 
-def _ongoing_links(ctx: Context) -> list[str]:
-    from sqlalchemy import select
-
-    from db.models import ClaimStudy, Study
-    from tracker.demo.nights import ONGOING
-
-    with ctx.transaction() as session:
-        return list(
-            session.scalars(
-                select(Study.nct_id)
-                .join(ClaimStudy, ClaimStudy.nct_id == Study.nct_id)
-                .where(ClaimStudy.is_matching, Study.overall_status.in_(ONGOING))
-                .distinct()
-                .order_by(Study.nct_id)
-            )
-        )
-
-
 def _night(
     ctx: DemoContext,
     fake: FakeCtgov,
@@ -98,7 +80,7 @@ def _night(
     changes: list[tuple[str, Callable[[dict[str, Any], date], dict[str, Any]], str]],
     records: dict[str, dict[str, Any]],
 ) -> None:
-    from tracker.cli.sync import _totals
+    from tracker.cli.sync import totals
     from tracker.ctgov.client import CtgovClient
     from tracker.sync import sync
 
@@ -111,7 +93,7 @@ def _night(
     print(f"  tracker sync at {ctx.clock:%Y-%m-%d %H:%M} UTC", file=ctx.out)
     with CtgovClient(fake.url, rate_limit=0) as client:
         report = sync(ctx.engine(), client, clock=ctx.now)
-    print(f"  {_totals(report)}", file=ctx.out)
+    print(f"  {totals(report)}", file=ctx.out)
 
 
 def _fresh(folder: Path) -> Path:
@@ -123,13 +105,20 @@ def _fresh(folder: Path) -> Path:
     return database
 
 
-def run_demo(_ctx: Context, args: argparse.Namespace) -> int:
+def run_demo(outer: Context, args: argparse.Namespace) -> int:
     from claims.builtin import builtin_files
     from claims.parse import parse_files
     from tracker.config import Settings
     from tracker.ctgov.fake import FakeCtgov, load_corpus
     from tracker.demo import RECORDS_DIR
-    from tracker.demo.nights import completed, not_recruiting, results_posted, stopped, timeline
+    from tracker.demo.nights import (
+        completed,
+        not_recruiting,
+        ongoing_links,
+        results_posted,
+        stopped,
+        timeline,
+    )
     from tracker.digest.week import IsoWeek
 
     database = _fresh(args.folder)
@@ -146,8 +135,8 @@ def run_demo(_ctx: Context, args: argparse.Namespace) -> int:
         )
         ctx = DemoContext(
             settings,
-            out=_ctx.out,
-            err=_ctx.err,
+            out=outer.out,
+            err=outer.err,
             clock=datetime.combine(days.first_sync, SYNC_TIME, UTC),
         )
         try:
@@ -160,7 +149,8 @@ def run_demo(_ctx: Context, args: argparse.Namespace) -> int:
             _command(ctx, "claims", "load")
             _heading(ctx, f"first sync, {days.first_sync:%A %Y-%m-%d}")
             _night(ctx, fake, days.first_sync, [], records)
-            ongoing = _ongoing_links(ctx)
+            with ctx.transaction() as session:
+                ongoing = ongoing_links(session)
             first, second = [*ongoing, None, None][:2]
             night_1: list[Any] = []
             night_2: list[Any] = []

@@ -97,7 +97,7 @@ def _summary(report: SyncReport) -> list[dict[str, Any]]:
     return [{name: getattr(result, name) for name in SUMMARY_FIELDS} for result in report.results]
 
 
-def _totals(report: SyncReport) -> str:
+def totals(report: SyncReport) -> str:
     results = report.results
     ok = [r for r in results if r.error is None]
     fetched = sum(r.fetched for r in results)
@@ -143,7 +143,7 @@ def run_sync(ctx: Context, args: argparse.Namespace) -> int:
         ]
         emit(rows, args.format, ctx.out, fields=SUMMARY_FIELDS, table=SUMMARY_TABLE)
         if args.format != "json":
-            print(_totals(report), file=ctx.out)
+            print(totals(report), file=ctx.out)
     for failed in report.failed:
         print(f"tracker: claim {failed.claim_id} failed: {failed.error}", file=ctx.err)
     return 1 if report.failed else 0

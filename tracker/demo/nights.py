@@ -13,6 +13,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import ClaimStudy, Study
+
 ONGOING = ("RECRUITING", "ACTIVE_NOT_RECRUITING", "ENROLLING_BY_INVITATION", "NOT_YET_RECRUITING")
 WHY_STOPPED = "Slow accrual (simulated by the demo)"
 
@@ -77,3 +82,17 @@ def not_recruiting(raw: Mapping[str, Any], day: date) -> dict[str, Any]:
     changed = _touched(raw, day)
     _status(changed)["overallStatus"] = "ACTIVE_NOT_RECRUITING"
     return changed
+
+
+def ongoing_links(session: Session) -> list[str]:
+    """The linked, still matching studies that are planned or under way: the ones a night
+    can complete or stop, in NCT id order."""
+    return list(
+        session.scalars(
+            select(Study.nct_id)
+            .join(ClaimStudy, ClaimStudy.nct_id == Study.nct_id)
+            .where(ClaimStudy.is_matching, Study.overall_status.in_(ONGOING))
+            .distinct()
+            .order_by(Study.nct_id)
+        )
+    )
