@@ -15,6 +15,7 @@ from types import FrameType
 from typing import Any
 
 from tracker.cli.context import Context
+from tracker.cli.help import SYNC, describe
 from tracker.cli.output import add_format_option, emit
 from tracker.config import variable_name
 
@@ -23,8 +24,25 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
-        "schedule", help="run the nightly sync and weekly digest jobs in the foreground"
+    parser = describe(
+        commands,
+        "schedule",
+        "run the nightly sync and weekly digest jobs in the foreground",
+        """Runs `tracker sync` and `tracker digest --send` on their crontab schedules until
+        SIGINT or SIGTERM, keeping the jobs in the database so a restart keeps the
+        schedule. `--list` prints each job and its next run instead.""",
+        [
+            "tracker schedule",
+            "tracker schedule --list",
+            "TRACKER_SYNC_CRON='0 3 * * *' tracker schedule",
+        ],
+        (
+            *SYNC,
+            "TRACKER_SYNC_CRON",
+            "TRACKER_DIGEST_CRON",
+            "TRACKER_SMTP_HOST",
+            "TRACKER_DIGEST_TO",
+        ),
     )
     parser.add_argument("--list", action="store_true", help="print the jobs and their next runs")
     add_format_option(parser, ("table", "json"))

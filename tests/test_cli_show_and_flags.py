@@ -55,7 +55,7 @@ def test_show_history_leaves_out_other_claims_studies(two_days: Tracker) -> None
 
 
 def test_show_table_and_csv(two_days: Tracker) -> None:
-    table = two_days("claims", "show", "liver-msc", "--history").out
+    table = two_days("claims", "show", "liver-msc", "--history", "--wide").out
     assert "linked trials: 3" in table
     assert "history: 5 events" in table
     assert "RECRUITING → COMPLETED" in table

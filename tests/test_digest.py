@@ -17,6 +17,7 @@ from scenarios import CLAIMS, LIVER, write_claims
 from sync_helpers import state
 
 from tracker.digest.build import SHOWN_PER_SECTION
+from tracker.digest.render import CHART_LABEL
 from tracker.digest.week import IsoWeek
 from tracker.errors import UsageError
 from tracker.fake_registry import FakeCtgov
@@ -82,6 +83,7 @@ EXPECTED = {
         {
             "claim_id": "liver-msc",
             "article_id": "stem-cells",
+            "article": {"title": "Stem cells against cancer", "url": None},
             "text": "MSCs regenerate liver tissue in liver cancer.",
             "evidence_level": "completed-no-results",
             "status": status(
@@ -117,6 +119,7 @@ EXPECTED = {
         {
             "claim_id": "myeloma-asct",
             "article_id": "stem-cells",
+            "article": {"title": "Stem cells against cancer", "url": None},
             "text": "Autologous transplant works in multiple myeloma.",
             "evidence_level": "results-available",
             "status": status(
@@ -138,6 +141,7 @@ EXPECTED = {
         {
             "claim_id": "aml-allo",
             "article_id": "stem-cells",
+            "article": {"title": "Stem cells against cancer", "url": None},
             "text": "Allogeneic transplant works in acute myeloid leukemia.",
             "evidence_level": "no-trials",
             "status": status(
@@ -166,6 +170,7 @@ EXPECTED = {
         {
             "claim_id": "quiet-claim",
             "article_id": "stem-cells",
+            "article": {"title": "Stem cells against cancer", "url": None},
             "text": "Nothing ever happens to this claim.",
             "evidence_level": "no-trials",
             "status": status("quiet-claim", 0, (0, 0, 0, 0, 0), 0, "no-trials", None),
@@ -228,7 +233,7 @@ def test_html_escapes_text_and_needs_nothing_from_outside(digest_week: Tracker) 
     html = digest_week(*WEEK, "--format", "html").out
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; MSC *for* [HCC]" in html
     assert "<script" not in html
-    assert "<svg" in html
+    assert CHART_LABEL in html
     assert "<style" not in html
     assert "<link" not in html
     assert "src=" not in html
@@ -238,7 +243,7 @@ def test_html_escapes_text_and_needs_nothing_from_outside(digest_week: Tracker) 
         "NCT00000005</a>" in html
     )
     for claim in ("liver-msc", "myeloma-asct", "aml-allo", "quiet-claim"):
-        assert f">{claim}</text>" in html
+        assert f'overflow-wrap:anywhere;">{claim} <span' in html
 
 
 def test_week_without_changes_gives_a_short_digest(digest_week: Tracker) -> None:

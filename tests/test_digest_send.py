@@ -13,6 +13,8 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from conftest import Tracker
 from smtp_fixtures import Mailbox, free_port, serve_smtp
 
+from tracker.digest.render import CHART_LABEL
+
 PASSWORD = "s3cret-pa55 with spaces"
 SEND = ("digest", "--week", "2026-W48", "--send")
 
@@ -84,7 +86,7 @@ def test_send_mails_markdown_and_html_to_every_recipient(
     assert message.get_content_type() == "multipart/alternative"
     text, html = (part.get_content() for part in message.iter_parts())
     assert text.startswith("# Claim–trial digest 2026-W48 (23–29 November 2026)")
-    assert "<svg" in html
+    assert CHART_LABEL in html
     assert "&lt;script&gt;" in html
     assert "<script" not in html
 

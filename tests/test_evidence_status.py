@@ -92,7 +92,12 @@ def test_status_of_one_claim_and_of_an_unknown_one(evidence_db: Tracker) -> None
 
 
 def test_status_table_is_one_line_per_active_claim(evidence_db: Tracker) -> None:
-    lines = evidence_db("status").out.splitlines()
+    lines = evidence_db("status", "--wide").out.splitlines()
     assert len(lines) == 1 + len(EXPECTED)
-    assert lines[-1].split()[:3] == ["results", "results-available", "2"]
-    assert "NEW_TRIAL 1, RESULTS_POSTED 1" in lines[-1]
+    assert lines[0].split() == [
+        *("claim", "id", "evidence", "level", "results", "phase", "flags", "changed", "trials")
+    ]
+    assert lines[-1].split() == [
+        *("results", "results-available", "1", "PHASE3", "2", "2026-11-24"),
+        *("2", "(1", "ongoing,", "1", "completed)"),
+    ]

@@ -10,6 +10,7 @@ name in lower case without the `TRACKER_` prefix (`database_url`, `rate_limit`,
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -167,18 +168,93 @@ def _read_file(path: Path, required: bool) -> dict[str, Any]:
         raise ConfigError(f"{path}: {exc}") from None
     unknown = sorted(set(data) - set(_PARSERS))
     if unknown:
-        raise ConfigError(f"{path}: unknown setting {unknown[0]!r}")
+        raise ConfigError(
+            f"{path}: unknown setting {unknown[0]!r}; the settings are: {', '.join(_PARSERS)}"
+        )
     return data
 
 
-def load_settings(environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:
-    """Build the settings from `tracker.toml` (if any) overridden by the environment."""
+SECRETS = frozenset({"smtp_password"})
+MASK = "********"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one effective setting came from: `default`, the file's path, or `environment`."""
+
+    name: str
+    variable: str
+    value: str
+    origin: str
+
+
+def _gather(
+    environ: Mapping[str, str] | None, cwd: Path | None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Raw values by setting, and where each came from."""
     env = os.environ if environ is None else environ
     named = env.get("TRACKER_CONFIG")
     path = Path(named) if named else (cwd or Path.cwd()) / CONFIG_FILE_NAME
     raw = _read_file(path, required=bool(named))
+    origins = dict.fromkeys(raw, str(path))
     for setting in fields(Settings):
         value = env.get(variable_name(setting.name))
         if value is not None and value != "":
             raw[setting.name] = value
-    return Settings(**{name: _PARSERS[name](name, value) for name, value in raw.items()})
+            origins[setting.name] = "environment"
+    return raw, origins
+
+
+def _parsed(name: str, value: Any, origin: str) -> Any:
+    """A value checked; a bad one from the file is named by its key in the file."""
+    try:
+        return _PARSERS[name](name, value)
+    except ConfigError as exc:
+        if origin == "environment":
+            raise
+        raise ConfigError(str(exc).replace(variable_name(name), f"{origin}: {name}", 1)) from None
+
+
+def load_settings(environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:
+    """Build the settings from `tracker.toml` (if any) overridden by the environment."""
+    return _settings(*_gather(environ, cwd))
+
+
+def _settings(raw: Mapping[str, Any], origins: Mapping[str, str]) -> Settings:
+    return Settings(**{name: _parsed(name, value, origins[name]) for name, value in raw.items()})
+
+
+def _masked_url(url: str) -> str:
+    """A database URL without its password: `postgresql://user:****@host/db`."""
+    return re.sub(r"(://[^:/@]*:)[^@]*@", rf"\1{MASK}@", url)
+
+
+def _shown(name: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if name in SECRETS:
+        return MASK
+    if name == "database_url":
+        return _masked_url(value)
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def describe_settings(
+    environ: Mapping[str, str] | None = None, cwd: Path | None = None
+) -> list[Source]:
+    """Every setting's effective value (secrets masked) and where it came from."""
+    raw, origins = _gather(environ, cwd)
+    settings = _settings(raw, origins)
+    return [
+        Source(
+            setting.name,
+            variable_name(setting.name),
+            _shown(setting.name, getattr(settings, setting.name)),
+            origins.get(setting.name, "default"),
+        )
+        for setting in fields(Settings)
+    ]

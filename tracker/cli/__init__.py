@@ -10,7 +10,10 @@ its `run_*` function: every command would otherwise pay for all of them at start
 from __future__ import annotations
 
 import argparse
+import difflib
 import logging
+import os
+import re
 import signal
 import sys
 from collections.abc import Sequence
@@ -18,10 +21,15 @@ from types import FrameType
 from typing import Any
 
 import tracker
-from tracker.cli import claims, db, digest, flags, status, sync
+from tracker.cli import claims, db, demo, digest, flags, settings, status, sync
 from tracker.cli.context import Context
-from tracker.config import load_settings
+from tracker.config import Settings, load_settings
 from tracker.errors import REPORTABLE
+
+EXAMPLES = """examples:
+  tracker demo                                       # the whole loop offline, in ./tracker-demo
+  tracker claims load && tracker sync && tracker status
+  tracker COMMAND --help"""
 
 COMMAND_PLUGINS = "tracker.commands"
 """Entry points that add commands: `jobs` adds `schedule` without `tracker` importing it."""
@@ -34,7 +42,50 @@ class _Version(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
 
     def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
-        parser.exit(message=f"{parser.prog} {tracker.__version__}\n")
+        print(f"{parser.prog} {tracker.__version__}")
+        parser.exit()
+
+
+_INVALID_CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)")
+
+
+class _Parser(argparse.ArgumentParser):
+    """Suggests the nearest command when one is mistyped."""
+
+    def error(self, message: str) -> Any:
+        match = _INVALID_CHOICE.search(message)
+        if match is not None:
+            choices = re.findall(r"'([^']*)'", match.group(2))
+            close = difflib.get_close_matches(match.group(1), choices, n=1, cutoff=0.5)
+            if close:
+                message = f"unknown command {match.group(1)!r}; did you mean `{close[0]}`?"
+        super().error(message)
+
+
+def _add_common_options(parser: argparse.ArgumentParser) -> None:
+    """-v and -q after the command too, on every command and subcommand."""
+    own = parser._option_string_actions
+    if "-v" not in own:
+        parser.add_argument(
+            "-v",
+            "--verbose",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help=argparse.SUPPRESS,
+        )
+    if "-q" not in own:
+        names = ["-q"] if "--quiet" in own else ["-q", "--quiet"]
+        parser.add_argument(
+            *names,
+            dest="quiet",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help=argparse.SUPPRESS,
+        )
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _add_common_options(child)
 
 
 def _needs_plugins(argv: Sequence[str], built_in: Sequence[str]) -> bool:
@@ -47,22 +98,28 @@ def _needs_plugins(argv: Sequence[str], built_in: Sequence[str]) -> bool:
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser for `argv` (default: every command, plugins included)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tracker",
         description="Keep article claims tied to the ClinicalTrials.gov studies that bear on them.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action=_Version)
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="also report retries and other details"
     )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print nothing but errors and results"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (db, claims, sync, status, flags, digest):
+    for module in (demo, db, claims, sync, status, flags, digest, settings):
         module.register(commands)
     if argv is None or _needs_plugins(argv, list(commands.choices)):
         from importlib.metadata import entry_points
 
         for plugin in entry_points(group=COMMAND_PLUGINS):
             plugin.load()(commands)
+    _add_common_options(parser)
     return parser
 
 
@@ -75,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(argv).parse_args(argv)
     logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
+        level=logging.INFO if args.verbose else logging.ERROR if args.quiet else logging.WARNING,
         format="tracker: %(levelname)s: %(message)s",
         stream=sys.stderr,
         force=True,
@@ -83,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _terminated)
     ctx: Context | None = None
     try:
-        ctx = Context(load_settings())
+        ctx = Context(load_settings() if getattr(args, "reads_settings", True) else Settings())
         return args.run(ctx, args)
     except REPORTABLE as exc:
         print(f"tracker: error: {exc}", file=sys.stderr)
@@ -92,8 +149,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("tracker: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        sys.stderr.close()
-        return 1
+        _silence_stdout()
+        return 0
     finally:
         if ctx is not None:
             ctx.close()
+
+
+def _silence_stdout() -> None:
+    """The reader went away (`tracker status | head -1`): that is not an error, and the
+    interpreter must not complain about the unflushed rest at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

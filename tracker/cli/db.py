@@ -7,13 +7,32 @@ import argparse
 from db.engine import display_url
 from db.revision import current_revision
 from tracker.cli.context import Context
+from tracker.cli.help import DATABASE
+from tracker.cli.help import describe as command
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("db", help="create or migrate the database")
+    parser = command(
+        commands,
+        "db",
+        "create or migrate the database",
+        """Other commands create the schema in an empty database themselves, but never
+        migrate an older one behind your back: that is `tracker db upgrade`.""",
+        ["tracker db upgrade"],
+        DATABASE,
+    )
     actions = parser.add_subparsers(dest="db_command", required=True, metavar="COMMAND")
-    actions.add_parser(
-        "upgrade", help="create the database or migrate it to this version"
+    command(
+        actions,
+        "upgrade",
+        "create the database or migrate it to this version",
+        """Applies the schema migrations the database lacks, in one go. Back up a shared
+        database first; the other commands stop and ask for this when the schema is old.""",
+        [
+            "tracker db upgrade",
+            "TRACKER_DATABASE_URL=postgresql+psycopg://tracker@db/tracker tracker db upgrade",
+        ],
+        DATABASE,
     ).set_defaults(run=run_upgrade)
 
 

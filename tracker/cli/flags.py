@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from tracker.cli.context import Context
+from tracker.cli.help import DATABASE, describe
 from tracker.cli.output import add_format_option, emit
 from tracker.wording import plural
 
@@ -25,13 +26,34 @@ TABLE_FIELDS = ("id", "claim_id", "nct_id", "kind", "effective_on", "status", "t
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("flags", help="open flags; `flags ack` acknowledges them")
+    parser = describe(
+        commands,
+        "flags",
+        "open flags; `flags ack` acknowledges them",
+        """A flag says a claim needs a second look: a linked trial was first posted,
+        completed, posted results or stopped after the claim was made. Flags stay open
+        until acknowledged with `tracker flags ack`.""",
+        ["tracker flags", "tracker flags --claim allogeneic-transplant-leukemia --all"],
+        DATABASE,
+    )
     parser.add_argument("--claim", metavar="CLAIM_ID", help="only this claim's flags")
     parser.add_argument("--all", action="store_true", help="acknowledged flags too")
     add_format_option(parser)
     parser.set_defaults(run=run_list)
     actions = parser.add_subparsers(dest="flags_command", metavar="COMMAND")
-    ack = actions.add_parser("ack", help="acknowledge a claim's open flags, named flags, or all")
+    ack = describe(
+        actions,
+        "ack",
+        "acknowledge a claim's open flags, named flags, or all",
+        """Marks flags as seen, with an optional note kept beside them; they then leave
+        `tracker flags` (see them again with `--all`). Name a claim, flag ids (from the
+        `id` column of `tracker flags`) or `--all`.""",
+        [
+            "tracker flags ack allogeneic-transplant-leukemia --note 'read the results'",
+            "tracker flags ack --flag 3 --flag 4",
+        ],
+        DATABASE,
+    )
     ack.add_argument("claim_id", nargs="?", metavar="CLAIM_ID")
     ack.add_argument("--all", dest="every", action="store_true", help="every open flag")
     ack.add_argument(

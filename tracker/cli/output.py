@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Literal, TextIO
 
-Format = Literal["table", "json", "csv"]
+Format = Literal["table", "wide", "json", "csv"]
 FORMATS: tuple[Format, ...] = ("table", "json", "csv")
 MAX_CELL = 60
+MIN_COLUMN = 8
+"""A column of text shrinks no narrower than this or its header, whichever is wider."""
+RIGID = 20
+"""A column whose values are all at most this long (codes, ids, dates, counts) never shrinks."""
+GAP = 2
 
 
 def _json_default(value: Any) -> Any:
@@ -53,20 +59,76 @@ def cell(value: Any, separator: str = ", ") -> str:
 
 
 def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
-def write_table(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], out: TextIO) -> None:
+def terminal_width() -> int:
+    """`COLUMNS`, else the terminal's width, else 80."""
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def fit_widths(natural: Sequence[int], minimum: Sequence[int], width: int) -> list[int] | None:
+    """Column widths that fit `width`, or None when even the minimums do not. The widest
+    column that can still give way shrinks first; among equals the later one (tables list
+    their columns most important first)."""
+    widths = list(natural)
+    excess = sum(widths) + GAP * (len(widths) - 1) - width
+    while excess > 0:
+        able = [i for i in range(len(widths)) if widths[i] > minimum[i]]
+        if not able:
+            return None
+        widest = max(able, key=lambda i: (widths[i], i))
+        widths[widest] -= 1
+        excess -= 1
+    return widths
+
+
+def _write_records(headers: Sequence[str], body: list[list[str]], out: TextIO, width: int) -> None:
+    """One vertical record per row, as `psql \\x` prints them."""
+    label = max(len(header) for header in headers)
+    room = max(width - label - 3, MIN_COLUMN)
+    for number, line in enumerate(body, 1):
+        out.write((f"-[ RECORD {number} ]" + "-" * width)[:width] + "\n")
+        for header, text in zip(headers, line, strict=True):
+            out.write(f"{header.ljust(label)} | {_clip(text, room)}".rstrip() + "\n")
+
+
+def write_table(
+    rows: Sequence[Mapping[str, Any]],
+    fields: Sequence[str],
+    out: TextIO,
+    *,
+    width: int | None = None,
+    wide: bool = False,
+) -> None:
+    """Columns that fit `width` (default: the terminal's): the last columns shrink first,
+    long text is cut with "…", and when even that does not fit each row becomes a vertical
+    record. `wide` shows every value whole."""
     if not rows:
         out.write("(none)\n")
         return
     headers = [field.replace("_", " ") for field in fields]
     flat = [flatten(row) for row in rows]
-    body = [[_clip(cell(row.get(field)), MAX_CELL) for field in fields] for row in flat]
-    widths = [max(len(text) for text in column) for column in zip(headers, *body, strict=True)]
+    body = [[cell(row.get(field)) for field in fields] for row in flat]
+    if not wide:
+        body = [[_clip(text, MAX_CELL) for text in line] for line in body]
+    natural = [max(len(text) for text in column) for column in zip(headers, *body, strict=True)]
+    widths: list[int] | None = natural
+    if not wide:
+        width = terminal_width() if width is None else width
+        minimum = [
+            n if max(map(len, column)) <= RIGID else min(n, max(len(h), MIN_COLUMN))
+            for n, h, column in zip(natural, headers, zip(*body, strict=True), strict=True)
+        ]
+        widths = fit_widths(natural, minimum, width)
+        if widths is None:
+            _write_records(headers, body, out, width)
+            return
     for line in [headers, *body]:
         out.write(
-            "  ".join(text.ljust(width) for text, width in zip(line, widths, strict=True)).rstrip()
+            "  ".join(
+                _clip(text, size).ljust(size) for text, size in zip(line, widths, strict=True)
+            ).rstrip()
         )
         out.write("\n")
 
@@ -96,20 +158,33 @@ def emit(
     elif fmt == "csv":
         write_csv(records, fields, out)
     else:
-        write_table(records, table or fields, out)
+        write_table(records, table or fields, out, wide=fmt == "wide")
 
 
 def add_format_option(parser: Any, choices: Sequence[str] = FORMATS) -> None:
+    """`--format`, and `--wide` where the format is a table (the format becomes "wide")."""
     parser.add_argument(
         "--format",
         choices=choices,
         default=choices[0],
         help=f"output format (default {choices[0]})",
     )
+    if "table" in choices:
+        parser.add_argument(
+            "--wide",
+            dest="format",
+            action="store_const",
+            const="wide",
+            help="a table with every column and value whole, however wide",
+        )
 
 
-def write_fields(pairs: Sequence[tuple[str, Any]], out: TextIO) -> None:
-    """A record for people: one `label  value` line per field."""
-    width = max(len(label) for label, _ in pairs)
-    for label, value in pairs:
-        out.write(f"{label.ljust(width)}  {cell(value)}\n")
+def write_fields(
+    pairs: Sequence[tuple[str, Any]], out: TextIO, *, width: int | None = None, wide: bool = False
+) -> None:
+    """A record for people: one `label  value` line per field, cut to the terminal."""
+    label = max(len(name) for name, _ in pairs)
+    room = max((terminal_width() if width is None else width) - label - GAP, MIN_COLUMN)
+    for name, value in pairs:
+        text = cell(value) if wide else _clip(cell(value), room)
+        out.write(f"{name.ljust(label)}  {text}\n")

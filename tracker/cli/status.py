@@ -6,8 +6,9 @@ import argparse
 from typing import Any
 
 from claims.errors import UnknownClaim
-from db.views import FLAG_COLUMNS, claim_evidence_status
+from db.views import FLAG_COLUMNS, STATUS_GROUPS, claim_evidence_status
 from tracker.cli.context import Context
+from tracker.cli.help import DATABASE, describe
 from tracker.cli.output import add_format_option, emit, write_json
 
 CSV_FIELDS = tuple(
@@ -16,21 +17,28 @@ CSV_FIELDS = tuple(
 TABLE_FIELDS = (
     "claim_id",
     "evidence_level",
-    "trials_total",
-    "planned",
-    "ongoing",
-    "completed",
-    "stopped",
-    "unknown",
-    "with_results",
-    "highest_phase",
-    "open_flags",
-    "last_change",
+    "results",
+    "phase",
+    "flags",
+    "changed",
+    "trials",
 )
+"""The table, narrowed for a terminal: the counts by group in one column, open flags as
+a count (`tracker flags` lists them); JSON and CSV carry every figure."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("status", help="evidence status per claim")
+    parser = describe(
+        commands,
+        "status",
+        "evidence status per claim",
+        """Counts each active claim's linked trials that still match its topic by status
+        group (planned, ongoing, completed, stopped, unknown), with results, highest phase,
+        open flags and the latest registry update, and names the strongest evidence level
+        that applies. Read from the database only; run `tracker sync` to refresh it.""",
+        ["tracker status", "tracker status allogeneic-transplant-leukemia --format json"],
+        DATABASE,
+    )
     parser.add_argument(
         "claim_id", nargs="?", metavar="CLAIM_ID", help="one claim (default: all active)"
     )
@@ -38,10 +46,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(run=run_status)
 
 
-def _open_flags(row: dict[str, Any]) -> str:
-    return ", ".join(
-        f"{kind} {row[column]}" for kind, column in FLAG_COLUMNS.items() if row[column]
-    )
+def _table_row(row: dict[str, Any]) -> dict[str, Any]:
+    groups = ", ".join(f"{row[group]} {group}" for group in STATUS_GROUPS if row[group])
+    return {
+        **row,
+        "trials": f"{row['trials_total']} ({groups})" if groups else str(row["trials_total"]),
+        "results": row["with_results"],
+        "phase": row["highest_phase"],
+        "flags": sum(row[column] for column in FLAG_COLUMNS.values()),
+        "changed": row["last_change"],
+    }
 
 
 def run_status(ctx: Context, args: argparse.Namespace) -> int:
@@ -57,8 +71,8 @@ def run_status(ctx: Context, args: argparse.Namespace) -> int:
         emit(rows, "csv", ctx.out, fields=CSV_FIELDS)
     else:
         emit(
-            [{**row, "open_flags": _open_flags(row)} for row in rows],
-            "table",
+            [_table_row(row) for row in rows],
+            args.format,
             ctx.out,
             fields=TABLE_FIELDS,
         )

@@ -6,6 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any, TextIO
 
 from tracker.cli.context import Context
+from tracker.cli.help import SYNC, describe
 from tracker.cli.output import add_format_option, emit
 from tracker.wording import plural
 
@@ -24,11 +25,36 @@ SUMMARY_FIELDS = (
     "flags_created",
     "error",
 )
+SUMMARY_TABLE = (
+    "claim_id",
+    "mode",
+    "outcome",
+    "fetched",
+    "requests",
+    "links",
+    "unmatched",
+    "events",
+    "flags",
+)
+TABLE_NAMES = {"links": "links_created", "events": "events_created", "flags": "flags_created"}
+"""Shorter headers, so that the summary fits 80 columns; JSON keeps the full names."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
-        "sync", help="fetch each claim's studies, link them, record changes, raise flags"
+    parser = describe(
+        commands,
+        "sync",
+        "fetch each claim's studies, link them, record changes, raise flags",
+        """The nightly job. Searches ClinicalTrials.gov with each active claim's topic
+        (only what changed since the last sync, unless `--full`), stores and links the
+        studies, records dated events and raises flags. Exit status 1 when any claim
+        failed; the others are kept.""",
+        [
+            "tracker sync",
+            "tracker sync --claim allogeneic-transplant-leukemia --full",
+            "tracker sync --quiet   # for cron",
+        ],
+        SYNC,
     )
     parser.add_argument(
         "--claim",
@@ -40,7 +66,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--full", action="store_true", help="fetch every matching study, not only updated ones"
     )
-    parser.add_argument("--quiet", action="store_true", help="print nothing but errors (for cron)")
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="print nothing but errors (for cron)",
+    )
     add_format_option(parser, ("table", "json"))
     parser.set_defaults(run=run_sync)
 
@@ -76,7 +108,7 @@ def _summary(report: SyncReport) -> list[dict[str, Any]]:
     return [{name: getattr(result, name) for name in SUMMARY_FIELDS} for result in report.results]
 
 
-def _totals(report: SyncReport) -> str:
+def totals(report: SyncReport) -> str:
     results = report.results
     ok = [r for r in results if r.error is None]
     fetched = sum(r.fetched for r in results)
@@ -108,12 +140,21 @@ def run_sync(ctx: Context, args: argparse.Namespace) -> int:
         finally:
             if progress is not None:
                 progress.close()
-    if not args.quiet:
-        emit(
-            _summary(report), args.format, ctx.out, fields=SUMMARY_FIELDS, table=SUMMARY_FIELDS[:-1]
+    if not report.results and not args.claims:
+        print(
+            "tracker: no claims loaded: load the built-in ones with `tracker claims load`,"
+            " or your own with `tracker claims load FILE_OR_DIR`",
+            file=ctx.err,
         )
-        if args.format == "table":
-            print(_totals(report), file=ctx.out)
+        return 0
+    if not args.quiet:
+        rows = [
+            {**row, **{short: row[long] for short, long in TABLE_NAMES.items()}}
+            for row in _summary(report)
+        ]
+        emit(rows, args.format, ctx.out, fields=SUMMARY_FIELDS, table=SUMMARY_TABLE)
+        if args.format != "json":
+            print(totals(report), file=ctx.out)
     for failed in report.failed:
         print(f"tracker: claim {failed.claim_id} failed: {failed.error}", file=ctx.err)
     return 1 if report.failed else 0

@@ -192,6 +192,20 @@ def _summary(
     }
 
 
+def changes_in(session: Session, week: IsoWeek, zone: ZoneInfo) -> int:
+    """How many events and flags the syncs recorded in `week` so far."""
+    start, end = week.bounds(zone)
+    events = session.scalar(
+        select(func.count())
+        .select_from(StudyEvent)
+        .where(StudyEvent.observed_at >= start, StudyEvent.observed_at < end)
+    )
+    flags = session.scalar(
+        select(func.count()).select_from(Flag).where(Flag.raised_at >= start, Flag.raised_at < end)
+    )
+    return (events or 0) + (flags or 0)
+
+
 def build_digest(session: Session, week: IsoWeek, zone: ZoneInfo) -> dict[str, Any]:
     """The digest of `week`: a summary, then every active claim with its changes."""
     start, end = week.bounds(zone)
@@ -220,6 +234,7 @@ def build_digest(session: Session, week: IsoWeek, zone: ZoneInfo) -> dict[str, A
             {
                 "claim_id": claim.id,
                 "article_id": claim.article_id,
+                "article": {"title": claim.article.title, "url": claim.article.url},
                 "text": claim.text,
                 "evidence_level": statuses[claim.id]["evidence_level"],
                 "status": statuses[claim.id],

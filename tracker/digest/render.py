@@ -1,4 +1,4 @@
-"""The digest document as Markdown, HTML (for mail: inline CSS and SVG) or JSON.
+"""The digest document as Markdown, HTML (for mail: inline CSS, a chart of table cells) or JSON.
 
 Both text formats come from Jinja templates. HTML autoescapes everything; Markdown escapes
 every character that could make markup (or HTML, for wikis that allow it) out of text that
@@ -26,10 +26,6 @@ GROUP_COLOURS = {
     "stopped": "#de2d26",
     "unknown": "#bdbdbd",
 }
-CHART_LABEL_WIDTH = 250
-CHART_BAR_WIDTH = 300
-CHART_ROW_HEIGHT = 20
-CHART_LABEL_CHARS = 38
 
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*\[\]<>&|~]|(?<![^\W_])_|_(?![^\W_])")
 """Characters that make emphasis, code, links, tables or HTML. An underscore inside a word
@@ -62,56 +58,36 @@ def trial_change(item: dict[str, Any]) -> str:
         "results_posted": results_posted(at),
         "trial_stopped": f"{item['status']} {at}",
         "linked": f"linked {at}",
-        "unmatched": "no longer found by the claim's search",
-        "rematched": "found by the claim's search again",
+        "unmatched": f"no longer found by the claim's search on {at}",
+        "rematched": f"found by the claim's search again on {at}",
     }.get(kind) or date_changes((name, old, item["new"][name]) for name, old in item["old"].items())
 
 
-def _label(claim_id: str) -> str:
-    return (
-        claim_id if len(claim_id) <= CHART_LABEL_CHARS else claim_id[: CHART_LABEL_CHARS - 1] + "…"
-    )
+CHART_LABEL = "Linked trials by status group, per claim"
 
 
-def chart(claims: list[dict[str, Any]]) -> dict[str, Any]:
-    """Geometry of a stacked bar per claim: its linked trials by status group."""
+def bars(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each claim's trials by status group as percentages of the largest claim's total,
+    for a bar chart made of table cells (which every mail client shows; SVG it may not)."""
     most = max([claim["status"]["trials_total"] for claim in claims] + [1])
     rows = []
-    for index, claim in enumerate(claims):
-        x, segments = CHART_LABEL_WIDTH, []
-        for group in STATUS_GROUPS:
-            count = claim["status"]["by_status_group"][group]
-            width = round(CHART_BAR_WIDTH * count / most, 1)
-            if count:
-                segments.append(
-                    {
-                        "x": x,
-                        "width": width,
-                        "colour": GROUP_COLOURS[group],
-                        "group": group,
-                        "count": count,
-                    }
-                )
-            x += width
+    for claim in claims:
+        counts = claim["status"]["by_status_group"]
+        segments = [
+            {"group": g, "count": counts[g], "colour": c, "percent": 100 * counts[g] / most}
+            for g, c in GROUP_COLOURS.items()
+            if counts[g]
+        ]
+        empty = 100 - sum(segment["percent"] for segment in segments)
         rows.append(
             {
-                "label": _label(claim["claim_id"]),
-                "y": 24 + index * CHART_ROW_HEIGHT,
-                "segments": segments,
+                "claim_id": claim["claim_id"],
                 "total": claim["status"]["trials_total"],
-                "total_x": x + 4,
+                "segments": segments,
+                "empty": round(empty, 1),
             }
         )
-    legend = [
-        {"group": g, "colour": c, "x": i * 100} for i, (g, c) in enumerate(GROUP_COLOURS.items())
-    ]
-    width = CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 40
-    return {
-        "width": width,
-        "height": 24 + len(claims) * CHART_ROW_HEIGHT + 4,
-        "rows": rows,
-        "legend": legend,
-    }
+    return rows
 
 
 def _environment(autoescape: bool) -> Environment:
@@ -131,6 +107,7 @@ def _environment(autoescape: bool) -> Environment:
         groups=tuple(STATUS_GROUPS),
         colours=GROUP_COLOURS,
         span=week_span,
+        chart_label=CHART_LABEL,
     )
     return environment
 
@@ -150,6 +127,9 @@ def render(document: dict[str, Any], fmt: Format) -> str:
         "unchanged": unchanged,
     }
     if fmt == "html":
-        context["chart"] = chart(document["claims"])
+        context["bars"] = bars(document["claims"])
+        context["articles"] = {
+            claim["article_id"]: claim["article"] for claim in document["claims"]
+        }
     template = _environment(autoescape=fmt == "html").get_template(f"digest.{fmt}.j2")
     return template.render(context)

@@ -6,17 +6,28 @@ import argparse
 from pathlib import Path
 
 from tracker.cli.context import Context
+from tracker.cli.help import describe
 from tracker.errors import UsageError
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
+    parser = describe(
+        commands,
         "fake-ctgov",
-        help="serve study files as a local ClinicalTrials.gov API (for offline trials and tests)",
+        "serve study files as a local ClinicalTrials.gov API (for offline trials and tests)",
+        """Serves every v2 study JSON file of DIR at http://HOST:PORT/api/v2 with the
+        registry's search, paging and /version, until Ctrl-C. Point the tracker at it
+        with CTGOV_API_URL. `tracker demo` does all of this for you.""",
+        [
+            "tracker fake-ctgov tests/data/ctgov/ --port 8000",
+            "CTGOV_API_URL=http://127.0.0.1:8000/api/v2 tracker sync",
+        ],
     )
     parser.add_argument("corpus", type=Path, metavar="DIR", help="a folder of v2 study JSON files")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     parser.set_defaults(run=run_fake)
 
 

@@ -400,11 +400,13 @@ def _run(
     now = clock()
     claims = _claims(engine, claim_ids)
     requests_before = client.requests_made
-    _check_registry(engine, client.base_url, full)
     breaker = _Breaker()
     warnings: list[dict[str, str]] = []
-    data_timestamp = _data_timestamp(client, breaker, warnings)
-    _bind_registry(engine, client.base_url, now)
+    data_timestamp = None
+    if claims:
+        _check_registry(engine, client.base_url, full)
+        data_timestamp = _data_timestamp(client, breaker, warnings)
+        _bind_registry(engine, client.base_url, now)
     run_id = _start_run(engine, now, full, data_timestamp, len(claims), client.base_url)
     report = SyncReport(run_id, RunOutcome.RUNNING, data_timestamp, warnings=warnings)
     try:
