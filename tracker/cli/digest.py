@@ -83,9 +83,6 @@ def run_digest(ctx: Context, args: argparse.Namespace) -> int:
         raise UsageError("--force only makes sense with --send")
     today = ctx.now().date()
     week = IsoWeek.parse(args.week) if args.week else IsoWeek.last_complete(today)
-    if args.week is None:
-        with ctx.transaction() as session:
-            _explain_week(ctx, session, week, IsoWeek.containing(today))
     to = ctx.out if args.out == "-" else Path(args.out or default_path(week, args.format))
     published = publish_digest(
         ctx.engine(),
@@ -98,6 +95,9 @@ def run_digest(ctx: Context, args: argparse.Namespace) -> int:
         force=args.force,
         on_saved=lambda path: print(f"wrote {path}", file=ctx.err),
     )
+    if args.week is None:
+        with ctx.transaction() as session:
+            _explain_week(ctx, session, week, IsoWeek.containing(today))
     if published.recipients:
         print(f"sent the digest of {week} to {', '.join(published.recipients)}", file=ctx.err)
     return 0
