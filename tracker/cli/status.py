@@ -25,6 +25,7 @@ TABLE_FIELDS = (
     "with_results",
     "highest_phase",
     "open_flags",
+    "awaiting_screening",
     "last_change",
 )
 

@@ -68,7 +68,14 @@ def plan_claim(
     claim: Claim, state: ClaimSyncState | None, *, full: bool, data_timestamp: str | None
 ) -> ClaimPlan:
     """Decide how much of a claim to fetch."""
-    plan = ClaimPlan(claim.id, topic_of(claim.topic), claim.topic_version, claim.as_of, "full")
+    plan = ClaimPlan(
+        claim.id,
+        topic_of(claim.topic),
+        claim.topic_version,
+        claim.as_of,
+        "full",
+        min_relevance=claim.min_relevance,
+    )
     if (
         full
         or state is None
