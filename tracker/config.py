@@ -169,3 +169,13 @@ def load_settings(environ: Mapping[str, str] | None = None, cwd: Path | None = N
         if value is not None and value != "":
             raw[setting.name] = value
     return Settings(**{name: _PARSERS[name](name, value) for name, value in raw.items()})
+
+
+def login_name() -> str:
+    """Who is at the keyboard, for records such as screening decisions (`--by`)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"

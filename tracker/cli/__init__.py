@@ -18,7 +18,7 @@ from types import FrameType
 from typing import Any
 
 import tracker
-from tracker.cli import catalog, dev, digest, flags, schema, status, sync
+from tracker.cli import catalog, dev, digest, flags, schema, status, sync, trials
 from tracker.cli.context import Context
 from tracker.config import load_settings
 from tracker.errors import REPORTABLE
@@ -56,7 +56,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="also report retries and other details"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (schema, catalog, sync, status, flags, digest, dev):
+    for module in (schema, catalog, sync, status, trials, flags, digest, dev):
         module.register(commands)
     if argv is None or _needs_plugins(argv, list(commands.choices)):
         from importlib.metadata import entry_points

@@ -1,0 +1,130 @@
+"""Screening decisions: who decided what and when, kept by every later sync; included
+trials count whatever their tier, excluded ones never count and lose their open flags."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import Tracker
+from sync_helpers import write_claims
+
+from tracker.ctgov.fake import FakeCtgov
+
+RECORDS = Path(__file__).parent / "data" / "relevance" / "records"
+
+CLAIM = """\
+article:
+  id: blood
+  title: "Blood cancers"
+claims:
+  - id: allo-leukemia
+    text: "Allogeneic stem cell transplantation is an effective treatment for leukaemia."
+    as_of: 2021-01-01
+    topic:
+      conditions: ["leukemia", "acute lymphoblastic leukemia"]
+      interventions:
+        - "allogeneic hematopoietic stem cell transplantation"
+        - "allogeneic stem cell transplantation"
+"""
+DIRECT = ("NCT04747912", "NCT05335226")
+INDIRECT = ("NCT03564470", "NCT05071482")
+
+
+@pytest.fixture
+def screened(tracker: Tracker, registry: FakeCtgov, tmp_path: Path) -> Tracker:
+    for nct_id in (*DIRECT, *INDIRECT):
+        registry.put_study(json.loads((RECORDS / f"{nct_id}.json").read_text()))
+    assert tracker("claims", "load", str(write_claims(tmp_path, CLAIM))).status == 0
+    assert tracker("sync").status == 0
+    return tracker
+
+
+def status(tracker: Tracker) -> dict[str, Any]:
+    [record] = json.loads(tracker("status", "allo-leukemia", "--format", "json").out)
+    return record
+
+
+def trials(tracker: Tracker, *args: str) -> dict[str, dict[str, Any]]:
+    found = json.loads(tracker("trials", "allo-leukemia", "--format", "json", *args).out)
+    return {trial["nct_id"]: trial for trial in found}
+
+
+def open_flags(tracker: Tracker) -> set[str]:
+    flags = json.loads(tracker("flags", "--format", "json").out)
+    return {flag["nct_id"] for flag in flags}
+
+
+def test_only_direct_trials_count_and_raise_flags_until_screened(screened: Tracker) -> None:
+    record = status(screened)
+
+    assert record["trials_total"] == 2
+    assert record["by_tier"] == {"direct": 2, "indirect": 2, "background": 0}
+    assert record["awaiting_screening"] == 2
+    assert open_flags(screened) == set(DIRECT)
+
+
+def test_trials_lists_direct_first_with_reasons_and_filters_by_tier(screened: Tracker) -> None:
+    listed = json.loads(screened("trials", "allo-leukemia", "--format", "json").out)
+
+    assert [t["tier"] for t in listed] == ["direct", "direct", "indirect", "indirect"]
+    assert listed[0]["score"] >= listed[1]["score"]
+    assert any("in arm" in reason for reason in listed[0]["reasons"])
+    assert set(trials(screened, "--tier", "indirect")) == set(INDIRECT)
+
+
+def test_an_included_trial_counts_and_an_excluded_one_loses_count_and_flags(
+    screened: Tracker,
+) -> None:
+    included = screened("screen", "allo-leukemia", INDIRECT[0], "--include", "--by", "ana")
+    excluded = screened(
+        "screen", "allo-leukemia", DIRECT[0], "--exclude", "--note", "maintenance trial"
+    )
+
+    assert included.out == f"{INDIRECT[0]}: included\n"
+    assert excluded.status == 0
+    record = status(screened)
+    assert record["trials_total"] == 2
+    assert record["excluded"] == 1
+    assert record["awaiting_screening"] == 1
+    assert open_flags(screened) == {DIRECT[1]}
+
+
+def test_decisions_survive_a_full_sync_and_keep_their_history(screened: Tracker) -> None:
+    screened("screen", "allo-leukemia", INDIRECT[0], "--exclude", "--by", "ana")
+    screened("screen", "allo-leukemia", INDIRECT[0], "--include", "--by", "ben", "--note", "ok")
+
+    assert screened("sync", "--full").status == 0
+
+    trial = trials(screened, "--history")[INDIRECT[0]]
+    assert trial["screening"] == "include"
+    assert trial["counts"] is True
+    assert [(d["decision"], d["by"], d["note"]) for d in trial["decisions"]] == [
+        ("exclude", "ana", None),
+        ("include", "ben", "ok"),
+    ]
+    assert status(screened)["trials_total"] == 3
+
+
+def test_an_included_trial_gets_its_flags_on_the_next_sync(screened: Tracker) -> None:
+    screened("screen", "allo-leukemia", INDIRECT[1], "--include")
+
+    assert screened("sync").status == 0
+
+    assert INDIRECT[1] in open_flags(screened)
+
+
+def test_screening_an_unlinked_trial_is_one_line_and_exit_2(screened: Tracker) -> None:
+    result = screened("screen", "allo-leukemia", "NCT99999999", "--include")
+
+    assert result.status == 2
+    assert result.err == "tracker: error: claim allo-leukemia has no linked trial NCT99999999\n"
+
+
+def test_trials_as_csv_has_one_row_per_trial(screened: Tracker) -> None:
+    lines = screened("trials", "allo-leukemia", "--format", "csv").out.splitlines()
+
+    assert lines[0].startswith("nct_id,tier,score,screening,counts")
+    assert len(lines) == 5
