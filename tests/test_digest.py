@@ -112,6 +112,7 @@ EXPECTED = {
                 ),
             ],
             "more": {},
+            "folded": {},
         },
         {
             "claim_id": "myeloma-asct",
@@ -133,6 +134,7 @@ EXPECTED = {
                 SUSPENDED_4,
             ],
             "more": {},
+            "folded": {},
         },
         {
             "claim_id": "aml-allo",
@@ -161,6 +163,7 @@ EXPECTED = {
                 ),
             ],
             "more": {},
+            "folded": {},
         },
         {
             "claim_id": "quiet-claim",
@@ -170,6 +173,7 @@ EXPECTED = {
             "status": status("quiet-claim", 0, (0, 0, 0, 0, 0), 0, "no-trials", None),
             "events": [],
             "more": {},
+            "folded": {},
         },
     ],
 }

@@ -4,11 +4,13 @@ trials count whatever their tier, excluded ones never count and lose their open 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import Tracker
+from digest_fixtures import sync_at
 from sync_helpers import write_claims
 
 from tracker.ctgov.fake import FakeCtgov
@@ -128,3 +130,26 @@ def test_trials_as_csv_has_one_row_per_trial(screened: Tracker) -> None:
 
     assert lines[0].startswith("nct_id,tier,score,screening,counts")
     assert len(lines) == 5
+
+
+def test_the_digest_lists_counted_trials_and_folds_the_rest(
+    tracker: Tracker, registry: FakeCtgov, database_url: str, tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("TRACKER_TIMEZONE", "UTC")
+    for nct_id in (*DIRECT, *INDIRECT):
+        registry.put_study(json.loads((RECORDS / f"{nct_id}.json").read_text()))
+    assert tracker("claims", "load", str(write_claims(tmp_path, CLAIM))).status == 0
+    sync_at(database_url, registry, datetime(2026, 11, 25, 3, 0, tzinfo=UTC))
+
+    document = json.loads(
+        tracker("digest", "--week", "2026-W48", "--format", "json", "--out", "-").out
+    )
+    markdown = tracker("digest", "--week", "2026-W48", "--out", "-").out
+
+    [claim] = document["claims"]
+    assert {item["nct_id"] for item in claim["events"]} == set(DIRECT)
+    assert claim["folded"] == {"indirect": 2}
+    assert (
+        "Also changed: 2 trials that may not test the claim (indirect 2);"
+        " see `tracker trials allo-leukemia`." in markdown
+    )
