@@ -19,6 +19,7 @@ from claims.query import topic_of
 from claims.spec import ArticleSpec, ClaimSpec, Topic
 from db.enums import ClaimStatus
 from db.models import Article, Claim, ClaimTopic
+from db.trial_counts import refresh_trial_counts
 
 
 @dataclass
@@ -41,6 +42,16 @@ def _topic_row(claim_id: str, version: int, topic: Topic, now: datetime) -> Clai
         interventions=list(topic.interventions),
         terms=list(topic.terms),
         study_types=list(topic.study_types),
+        exclude={
+            kind: list(phrases)
+            for kind, phrases in (
+                ("conditions", topic.exclude_conditions),
+                ("interventions", topic.exclude_interventions),
+                ("terms", topic.exclude_terms),
+            )
+            if phrases
+        },
+        phases=list(topic.phases),
         created_at=now,
     )
 
@@ -85,6 +96,7 @@ def _add_claim(
             as_of=_effective_as_of(spec, article, now),
             as_of_declared=spec.as_of,
             status=ClaimStatus.ACTIVE,
+            min_relevance=spec.min_relevance,
             topic_version=1,
             first_loaded_at=now,
             updated_at=now,
@@ -107,12 +119,27 @@ def _update_claim(
         _effective_as_of(spec, article, first_loaded),
         spec.as_of,
         ClaimStatus.ACTIVE,
+        spec.min_relevance,
     )
-    current = (claim.position, claim.text, claim.as_of, claim.as_of_declared, claim.status)
+    current = (
+        claim.position,
+        claim.text,
+        claim.as_of,
+        claim.as_of_declared,
+        claim.status,
+        claim.min_relevance,
+    )
     topic_changed = topic_of(claim.topic) != spec.topic
     if current == wanted and not topic_changed:
         return False
-    claim.position, claim.text, claim.as_of, claim.as_of_declared, claim.status = wanted
+    (
+        claim.position,
+        claim.text,
+        claim.as_of,
+        claim.as_of_declared,
+        claim.status,
+        claim.min_relevance,
+    ) = wanted
     claim.retired_at = None
     claim.updated_at = now
     if topic_changed:
@@ -162,4 +189,5 @@ def load_articles(session: Session, articles: Sequence[ArticleSpec], now: dateti
                 claim.status, claim.retired_at, claim.updated_at = ClaimStatus.RETIRED, now, now
                 report.retired.append(claim.id)
     session.flush()
+    refresh_trial_counts(session.connection(), report.updated)
     return report

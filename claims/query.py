@@ -20,6 +20,10 @@ def topic_of(row: ClaimTopic) -> Topic:
         interventions=tuple(row.interventions),
         terms=tuple(row.terms),
         study_types=tuple(row.study_types),
+        exclude_conditions=tuple(row.exclude.get("conditions", ())),
+        exclude_interventions=tuple(row.exclude.get("interventions", ())),
+        exclude_terms=tuple(row.exclude.get("terms", ())),
+        phases=tuple(row.phases),
     )
 
 
@@ -58,6 +62,9 @@ def claim_record(claim: Claim) -> dict[str, Any]:
         "interventions": list(topic.interventions),
         "terms": list(topic.terms),
         "study_types": list(topic.study_types),
+        "exclude": dict(topic.exclude),
+        "phases": list(topic.phases),
+        "min_relevance": claim.min_relevance,
         "status": claim.status,
         "topic_version": claim.topic_version,
     }

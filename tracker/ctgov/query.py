@@ -5,8 +5,10 @@ Parameters, in the order `StudyQuery.params` returns them:
 - `query.cond`: the conditions, OR-ed (ConditionSearch: conditions, keywords, titles);
 - `query.intr`: the interventions, OR-ed (InterventionSearch: names, other names, arms);
 - `query.term`: the extra terms, AND-ed (BasicSearch);
-- `filter.advanced`: the study types OR-ed in parentheses, AND-ed with the update window
-  `AREA[LastUpdatePostDate]RANGE[YYYY-MM-DD,MAX]`;
+- `filter.advanced`: the study types OR-ed in parentheses, then the phases likewise
+  (`AREA[Phase]PHASE3`), then each excluded area's phrases as
+  `NOT AREA[ConditionSearch](a OR b)` (`InterventionSearch`, `BasicSearch` for terms),
+  AND-ed with the update window `AREA[LastUpdatePostDate]RANGE[YYYY-MM-DD,MAX]`;
 - `fields`: the piece names of `STUDY_FIELDS`, comma-separated;
 - `pageSize`: 1000 unless told otherwise (the API's maximum);
 - `countTotal`: `true`, so the first page says how many studies the walk will see.
@@ -85,7 +87,7 @@ ESSIE_OPERATORS = frozenset(
     {"AND", "OR", "NOT", "AREA", "RANGE", "SEARCH", "EXPANSION", "COVERAGE", "MISSING", "TILT"}
 )
 _PLAIN_WORD = re.compile(r"^[A-Za-z0-9]+$")
-_ENUM_VALUE = re.compile(r"^[A-Z][A-Z_]*$")
+_ENUM_VALUE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 
 def essie_term(text: str) -> str:
@@ -103,6 +105,14 @@ def essie_join(operator: str, terms: Iterable[str]) -> str:
     return f" {operator} ".join(essie_term(term) for term in terms)
 
 
+EXCLUDED_AREAS = {
+    "exclude_conditions": "ConditionSearch",
+    "exclude_interventions": "InterventionSearch",
+    "exclude_terms": "BasicSearch",
+}
+"""Where each kind of excluded phrase is searched, to be left out."""
+
+
 @dataclass(frozen=True)
 class StudyQuery:
     """What to ask ClinicalTrials.gov for one claim's topic."""
@@ -112,11 +122,16 @@ class StudyQuery:
     terms: tuple[str, ...] = ()
     study_types: tuple[str, ...] = ()
     updated_since: date | None = None
+    exclude_conditions: tuple[str, ...] = ()
+    exclude_interventions: tuple[str, ...] = ()
+    exclude_terms: tuple[str, ...] = ()
+    phases: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("conditions", "interventions", "terms"):
+        for name in ("conditions", "interventions", "terms", *EXCLUDED_AREAS):
             object.__setattr__(self, name, _distinct_terms(name, getattr(self, name)))
-        object.__setattr__(self, "study_types", _study_types(self.study_types))
+        object.__setattr__(self, "study_types", _codes("study type", self.study_types))
+        object.__setattr__(self, "phases", _codes("phase", self.phases))
         if not (self.conditions or self.interventions or self.terms):
             raise ValueError("a study query needs a condition, an intervention or a term")
 
@@ -140,9 +155,13 @@ class StudyQuery:
     def advanced_filter(self) -> str | None:
         """The `filter.advanced` expression, or None when the topic filters nothing."""
         parts: list[str] = []
-        if self.study_types:
-            areas = [f"AREA[StudyType]{kind}" for kind in self.study_types]
-            parts.append(areas[0] if len(areas) == 1 else f"({' OR '.join(areas)})")
+        for piece, values in (("StudyType", self.study_types), ("Phase", self.phases)):
+            if values:
+                areas = [f"AREA[{piece}]{value}" for value in values]
+                parts.append(areas[0] if len(areas) == 1 else f"({' OR '.join(areas)})")
+        for name, area in EXCLUDED_AREAS.items():
+            if phrases := getattr(self, name):
+                parts.append(f"NOT AREA[{area}]({essie_join('OR', phrases)})")
         if self.updated_since is not None:
             since = self.updated_since.isoformat()
             parts.append(f"AREA[LastUpdatePostDate]RANGE[{since},MAX]")
@@ -163,12 +182,12 @@ def _distinct_terms(name: str, values: Iterable[str] | str) -> tuple[str, ...]:
     return tuple(kept.values())
 
 
-def _study_types(values: Iterable[str] | str) -> tuple[str, ...]:
+def _codes(what: str, values: Iterable[str] | str) -> tuple[str, ...]:
     kinds: list[str] = []
-    for value in _as_tuple("study_types", values):
+    for value in _as_tuple(what, values):
         kind = "_".join(value.split()).upper()
         if not _ENUM_VALUE.match(kind):
-            raise ValueError(f"not a study type: {value!r}")
+            raise ValueError(f"not a {what}: {value!r}")
         if kind not in kinds:
             kinds.append(kind)
     return tuple(kinds)

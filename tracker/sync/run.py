@@ -95,6 +95,10 @@ def query_for(topic: Topic, updated_since: date | None = None) -> StudyQuery:
         terms=topic.terms,
         study_types=topic.study_types,
         updated_since=updated_since,
+        exclude_conditions=topic.exclude_conditions,
+        exclude_interventions=topic.exclude_interventions,
+        exclude_terms=topic.exclude_terms,
+        phases=topic.phases,
     )
 
 
