@@ -19,25 +19,26 @@ RECORDS = Path(__file__).parent / "data" / "relevance" / "records"
 
 CLAIM = """\
 article:
-  id: blood
-  title: "Blood cancers"
+  id: ed
+  title: "Erectile dysfunction"
 claims:
-  - id: allo-leukemia
-    text: "Allogeneic stem cell transplantation is an effective treatment for leukaemia."
-    as_of: 2021-01-01
+  - id: tadalafil-ed
+    text: "Tadalafil improves erectile function in men with erectile dysfunction."
+    as_of: 2008-01-01
     topic:
-      conditions: ["leukemia", "acute lymphoblastic leukemia"]
-      interventions:
-        - "allogeneic hematopoietic stem cell transplantation"
-        - "allogeneic stem cell transplantation"
+      conditions: ["erectile dysfunction"]
+      interventions: ["tadalafil"]
 """
-DIRECT = ("NCT04747912", "NCT05335226")
-INDIRECT = ("NCT03564470", "NCT05071482")
+DIRECT = ("NCT00836693", "NCT03566914")
+"""Tadalafil against placebo: they test the claim."""
+OTHERS = ("NCT05199727", "NCT01160289")
+"""Shock waves tested against tadalafil (indirect); LY2452473 tested with tadalafil in
+every arm (background)."""
 
 
 @pytest.fixture
 def screened(tracker: Tracker, registry: FakeCtgov, tmp_path: Path) -> Tracker:
-    for nct_id in (*DIRECT, *INDIRECT):
+    for nct_id in (*DIRECT, *OTHERS):
         registry.put_study(json.loads((RECORDS / f"{nct_id}.json").read_text()))
     assert tracker("claims", "load", str(write_claims(tmp_path, CLAIM))).status == 0
     assert tracker("sync").status == 0
@@ -45,12 +46,12 @@ def screened(tracker: Tracker, registry: FakeCtgov, tmp_path: Path) -> Tracker:
 
 
 def status(tracker: Tracker) -> dict[str, Any]:
-    [record] = json.loads(tracker("status", "allo-leukemia", "--format", "json").out)
+    [record] = json.loads(tracker("status", "tadalafil-ed", "--format", "json").out)
     return record
 
 
 def trials(tracker: Tracker, *args: str) -> dict[str, dict[str, Any]]:
-    found = json.loads(tracker("trials", "allo-leukemia", "--format", "json", *args).out)
+    found = json.loads(tracker("trials", "tadalafil-ed", "--format", "json", *args).out)
     return {trial["nct_id"]: trial for trial in found}
 
 
@@ -63,29 +64,30 @@ def test_only_direct_trials_count_and_raise_flags_until_screened(screened: Track
     record = status(screened)
 
     assert record["trials_total"] == 2
-    assert record["by_tier"] == {"direct": 2, "indirect": 2, "background": 0}
+    assert record["by_tier"] == {"direct": 2, "indirect": 1, "background": 1}
     assert record["awaiting_screening"] == 2
     assert open_flags(screened) == set(DIRECT)
 
 
 def test_trials_lists_direct_first_with_reasons_and_filters_by_tier(screened: Tracker) -> None:
-    listed = json.loads(screened("trials", "allo-leukemia", "--format", "json").out)
+    listed = json.loads(screened("trials", "tadalafil-ed", "--format", "json").out)
 
-    assert [t["tier"] for t in listed] == ["direct", "direct", "indirect", "indirect"]
+    assert [t["tier"] for t in listed] == ["direct", "direct", "indirect", "background"]
     assert listed[0]["score"] >= listed[1]["score"]
     assert any("in arm" in reason for reason in listed[0]["reasons"])
-    assert set(trials(screened, "--tier", "indirect")) == set(INDIRECT)
+    assert set(trials(screened, "--tier", "indirect")) == {OTHERS[0]}
+    assert set(trials(screened, "--tier", "indirect", "--tier", "background")) == set(OTHERS)
 
 
 def test_an_included_trial_counts_and_an_excluded_one_loses_count_and_flags(
     screened: Tracker,
 ) -> None:
-    included = screened("screen", "allo-leukemia", INDIRECT[0], "--include", "--by", "ana")
+    included = screened("screen", "tadalafil-ed", OTHERS[0], "--include", "--by", "ana")
     excluded = screened(
-        "screen", "allo-leukemia", DIRECT[0], "--exclude", "--note", "maintenance trial"
+        "screen", "tadalafil-ed", DIRECT[0], "--exclude", "--note", "maintenance trial"
     )
 
-    assert included.out == f"{INDIRECT[0]}: included\n"
+    assert included.out == f"{OTHERS[0]}: included\n"
     assert excluded.status == 0
     record = status(screened)
     assert record["trials_total"] == 2
@@ -95,12 +97,12 @@ def test_an_included_trial_counts_and_an_excluded_one_loses_count_and_flags(
 
 
 def test_decisions_survive_a_full_sync_and_keep_their_history(screened: Tracker) -> None:
-    screened("screen", "allo-leukemia", INDIRECT[0], "--exclude", "--by", "ana")
-    screened("screen", "allo-leukemia", INDIRECT[0], "--include", "--by", "ben", "--note", "ok")
+    screened("screen", "tadalafil-ed", OTHERS[0], "--exclude", "--by", "ana")
+    screened("screen", "tadalafil-ed", OTHERS[0], "--include", "--by", "ben", "--note", "ok")
 
     assert screened("sync", "--full").status == 0
 
-    trial = trials(screened, "--history")[INDIRECT[0]]
+    trial = trials(screened, "--history")[OTHERS[0]]
     assert trial["screening"] == "include"
     assert trial["counts"] is True
     assert [(d["decision"], d["by"], d["note"]) for d in trial["decisions"]] == [
@@ -111,22 +113,22 @@ def test_decisions_survive_a_full_sync_and_keep_their_history(screened: Tracker)
 
 
 def test_an_included_trial_gets_its_flags_on_the_next_sync(screened: Tracker) -> None:
-    screened("screen", "allo-leukemia", INDIRECT[1], "--include")
+    screened("screen", "tadalafil-ed", OTHERS[1], "--include")
 
     assert screened("sync").status == 0
 
-    assert INDIRECT[1] in open_flags(screened)
+    assert OTHERS[1] in open_flags(screened)
 
 
 def test_screening_an_unlinked_trial_is_one_line_and_exit_2(screened: Tracker) -> None:
-    result = screened("screen", "allo-leukemia", "NCT99999999", "--include")
+    result = screened("screen", "tadalafil-ed", "NCT99999999", "--include")
 
     assert result.status == 2
-    assert result.err == "tracker: error: claim allo-leukemia has no linked trial NCT99999999\n"
+    assert result.err == "tracker: error: claim tadalafil-ed has no linked trial NCT99999999\n"
 
 
 def test_trials_as_csv_has_one_row_per_trial(screened: Tracker) -> None:
-    lines = screened("trials", "allo-leukemia", "--format", "csv").out.splitlines()
+    lines = screened("trials", "tadalafil-ed", "--format", "csv").out.splitlines()
 
     assert lines[0].startswith("nct_id,tier,score,screening,counts")
     assert len(lines) == 5
@@ -136,7 +138,7 @@ def test_the_digest_lists_counted_trials_and_folds_the_rest(
     tracker: Tracker, registry: FakeCtgov, database_url: str, tmp_path: Path, monkeypatch: Any
 ) -> None:
     monkeypatch.setenv("TRACKER_TIMEZONE", "UTC")
-    for nct_id in (*DIRECT, *INDIRECT):
+    for nct_id in (*DIRECT, *OTHERS):
         registry.put_study(json.loads((RECORDS / f"{nct_id}.json").read_text()))
     assert tracker("claims", "load", str(write_claims(tmp_path, CLAIM))).status == 0
     sync_at(database_url, registry, datetime(2026, 11, 25, 3, 0, tzinfo=UTC))
@@ -148,8 +150,8 @@ def test_the_digest_lists_counted_trials_and_folds_the_rest(
 
     [claim] = document["claims"]
     assert {item["nct_id"] for item in claim["events"]} == set(DIRECT)
-    assert claim["folded"] == {"indirect": 2}
+    assert claim["folded"] == {"indirect": 1, "background": 1}
     assert (
-        "Also changed: 2 trials that may not test the claim (indirect 2);"
-        " see `tracker trials allo-leukemia`." in markdown
+        "Also changed: 2 trials that may not test the claim (indirect 1, background 1);"
+        " see `tracker trials tadalafil-ed`." in markdown
     )
