@@ -146,3 +146,21 @@ def test_trials_that_test_the_claim_stay_in_direct_or_indirect(
     benchmark: dict[str, Any],
 ) -> None:
     assert benchmark["recall_direct_or_indirect"] >= bench.GOALS["recall_direct_or_indirect"]
+
+
+def test_an_allogeneic_transplant_is_not_the_autologous_one_a_claim_names() -> None:
+    autologous = Topic(
+        conditions=("leukemia",), interventions=("autologous stem cell transplantation",)
+    )
+    allogeneic = Topic(
+        conditions=("leukemia",), interventions=("allogeneic stem cell transplantation",)
+    )
+
+    assert (
+        assess(autologous, record("NCT05335226")).reasons[0].rule
+        != "intervention_in_experimental_arm"
+    )
+    assert assess(allogeneic, record("NCT05335226")).reasons[0].rule.startswith("intervention_")
+    assert "intervention_synonym_only" not in [
+        r.rule for r in assess(allogeneic, record("NCT05335226")).reasons
+    ]

@@ -104,10 +104,31 @@ def _matches(phrase: Sequence[str], text: str | None) -> bool:
         return False
     matching = _data()["matching"]
     words = set(_stems(text))
+    if _contradicts(phrase, words):
+        return False
     needed = len(phrase)
     if needed > matching["all_words_up_to"]:
         needed = math.ceil(needed * matching["share_of_words"])
     return sum(word in words for word in phrase) >= needed
+
+
+@cache
+def _exclusive() -> list[list[set[str]]]:
+    return [
+        [{_stems(word, True)[0] for word in kind} for kind in group]
+        for group in _data()["matching"]["exclusive"]
+    ]
+
+
+def _contradicts(phrase: Sequence[str], words: set[str]) -> bool:
+    """The text names another kind of a group the phrase names one kind of: "allogeneic
+    stem cell transplantation" is not "autologous stem cell transplantation"."""
+    for group in _exclusive():
+        mine = [kind for kind in group if kind.intersection(phrase)]
+        named = [kind for kind in group if kind & words]
+        if mine and named and not any(kind in mine for kind in named):
+            return True
+    return False
 
 
 Phrases = Sequence[tuple[str, tuple[str, ...]]]
