@@ -11,14 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from claims.errors import CatalogConflict
 from claims.query import topic_of
 from claims.spec import ArticleSpec, ClaimSpec, Topic
 from db.enums import ClaimStatus
-from db.models import Article, Claim, ClaimTopic
+from db.models import Article, Claim, ClaimSyncState, ClaimTopic
 from db.trial_counts import refresh_trial_counts
 
 
@@ -111,7 +111,10 @@ def _update_claim(
     article: ArticleSpec,
     position: int,
     now: datetime,
+    resync: set[str],
 ) -> bool:
+    """Bring a stored claim in line with its spec; True if anything changed. A claim whose
+    `min_relevance` changed joins `resync`: its next sync must judge its flags afresh."""
     first_loaded = claim.first_loaded_at.astimezone(now.tzinfo)
     wanted = (
         position,
@@ -132,6 +135,8 @@ def _update_claim(
     topic_changed = topic_of(claim.topic) != spec.topic
     if current == wanted and not topic_changed:
         return False
+    if claim.min_relevance != spec.min_relevance:
+        resync.add(claim.id)
     (
         claim.position,
         claim.text,
@@ -171,6 +176,7 @@ def load_articles(session: Session, articles: Sequence[ArticleSpec], now: dateti
     existing = {claim.id: claim for claim in rows}
     _check_owners(existing, articles)
     report = LoadReport()
+    resync: set[str] = set()
     for article in articles:
         _sync_article(session, article, now, report)
         for position, spec in enumerate(article.claims):
@@ -178,7 +184,7 @@ def load_articles(session: Session, articles: Sequence[ArticleSpec], now: dateti
             if claim is None:
                 _add_claim(session, spec, article, position, now)
                 report.added.append(spec.id)
-            elif _update_claim(claim, spec, article, position, now):
+            elif _update_claim(claim, spec, article, position, now, resync):
                 report.updated.append(spec.id)
             else:
                 report.unchanged.append(spec.id)
@@ -189,5 +195,7 @@ def load_articles(session: Session, articles: Sequence[ArticleSpec], now: dateti
                 claim.status, claim.retired_at, claim.updated_at = ClaimStatus.RETIRED, now, now
                 report.retired.append(claim.id)
     session.flush()
+    if resync:
+        session.execute(delete(ClaimSyncState).where(ClaimSyncState.claim_id.in_(resync)))
     refresh_trial_counts(session.connection(), report.updated)
     return report

@@ -155,3 +155,17 @@ def test_the_digest_lists_counted_trials_and_folds_the_rest(
         "Also changed: 2 trials that may not test the claim (indirect 1, background 1);"
         " see `tracker trials tadalafil-ed`." in markdown
     )
+
+
+def test_a_claim_file_may_lower_the_tier_that_counts(screened: Tracker, tmp_path: Path) -> None:
+    lowered = CLAIM.replace(
+        "    as_of: 2008-01-01\n", "    as_of: 2008-01-01\n    min_relevance: indirect\n"
+    )
+    assert screened("claims", "load", str(write_claims(tmp_path, lowered))).status == 0
+
+    record = status(screened)
+    assert record["min_relevance"] == "indirect"
+    assert record["trials_total"] == 3
+    assert record["awaiting_screening"] == 1
+    assert screened("sync").status == 0
+    assert OTHERS[0] in open_flags(screened)

@@ -19,7 +19,7 @@ from test_sync_scenario import day_four, day_one, day_three, day_two
 
 from db.engine import connect
 from db.migrate import downgrade, upgrade
-from db.models import Claim, ClaimStudy, ClaimTrialCounts, Study
+from db.models import Claim, ClaimStudy, ClaimSyncState, ClaimTrialCounts, Study
 from db.views import STATUS_GROUPS, claim_evidence_status
 from tracker.ctgov.fake import FakeCtgov
 
@@ -137,3 +137,8 @@ def test_migrating_an_existing_database_keeps_every_status_number(
 
     assert status_view(database_url) == before
     assert kept(database_url) == recounted(database_url)
+    engine = connect(database_url)
+    with engine.connect() as connection:
+        bookmarks = connection.execute(select(ClaimSyncState.claim_id)).all()
+    engine.dispose()
+    assert bookmarks == []
