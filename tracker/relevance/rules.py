@@ -71,7 +71,7 @@ def weights() -> dict[str, float]:
     return dict(_data()["weights"])
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=8192)
 def _stems(text: str, expand_all: bool = False) -> tuple[str, ...]:
     """A text's comparable words: abbreviations expanded (in a study's text only when
     written in capitals, so "all" stays a word and "ALL" is a leukaemia), spellings
