@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 from sqlalchemy.exc import SQLAlchemyError
 
-from benchmarks import report
+from benchmarks import relevance, report
 from benchmarks.corpus import CHANGED_DATA_TIMESTAMP, DATA_TIMESTAMP, SCALES, Registry, generate
 from benchmarks.corpus import changed_studies as changed_versions
 from benchmarks.databases import Databases, PostgresServer, SqliteFiles
@@ -242,7 +242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     before = _read(args.before) if args.before and args.before.exists() else []
     machine = _machine(args.postgres if "postgres" in names else None)
     source = BEFORE_SOURCE if args.before == BEFORE else f"`{args.before}`"
-    args.out.write_text(report.markdown(results, machine, before, source))
+    kept = relevance.kept_section(args.out)
+    args.out.write_text(report.markdown(results, machine, before, source) + kept)
     if args.json:
         args.json.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n")
     print(f"wrote {args.out}", file=sys.stderr)

@@ -11,14 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from claims.errors import CatalogConflict
 from claims.query import stored_topic
 from claims.spec import ArticleSpec, ClaimSpec, Topic
 from db.enums import ClaimStatus
-from db.models import Article, Claim, ClaimTopic
+from db.models import Article, Claim, ClaimSyncState, ClaimTopic
+from db.trial_counts import refresh_trial_counts
 
 
 @dataclass
@@ -42,6 +43,16 @@ def _topic_row(claim_id: str, version: int, topic: Topic, now: datetime) -> Clai
         terms=list(topic.terms),
         study_types=list(topic.study_types),
         nct_ids=list(topic.nct_ids),
+        exclude={
+            kind: list(phrases)
+            for kind, phrases in (
+                ("conditions", topic.exclude_conditions),
+                ("interventions", topic.exclude_interventions),
+                ("terms", topic.exclude_terms),
+            )
+            if phrases
+        },
+        phases=list(topic.phases),
         created_at=now,
     )
 
@@ -86,6 +97,7 @@ def _add_claim(
             as_of=_effective_as_of(spec, article, now),
             as_of_declared=spec.as_of,
             status=ClaimStatus.ACTIVE,
+            min_relevance=spec.min_relevance,
             topic_version=1,
             first_loaded_at=now,
             updated_at=now,
@@ -100,7 +112,10 @@ def _update_claim(
     article: ArticleSpec,
     position: int,
     now: datetime,
+    resync: set[str],
 ) -> bool:
+    """Bring a stored claim in line with its spec; True if anything changed. A claim whose
+    `min_relevance` changed joins `resync`: its next sync must judge its flags afresh."""
     first_loaded = claim.first_loaded_at.astimezone(now.tzinfo)
     wanted = (
         position,
@@ -108,12 +123,29 @@ def _update_claim(
         _effective_as_of(spec, article, first_loaded),
         spec.as_of,
         ClaimStatus.ACTIVE,
+        spec.min_relevance,
     )
-    current = (claim.position, claim.text, claim.as_of, claim.as_of_declared, claim.status)
+    current = (
+        claim.position,
+        claim.text,
+        claim.as_of,
+        claim.as_of_declared,
+        claim.status,
+        claim.min_relevance,
+    )
     topic_changed = stored_topic(claim.topic) != spec.topic
     if current == wanted and not topic_changed:
         return False
-    claim.position, claim.text, claim.as_of, claim.as_of_declared, claim.status = wanted
+    if claim.min_relevance != spec.min_relevance:
+        resync.add(claim.id)
+    (
+        claim.position,
+        claim.text,
+        claim.as_of,
+        claim.as_of_declared,
+        claim.status,
+        claim.min_relevance,
+    ) = wanted
     claim.retired_at = None
     claim.updated_at = now
     if topic_changed:
@@ -145,6 +177,7 @@ def load_articles(session: Session, articles: Sequence[ArticleSpec], now: dateti
     existing = {claim.id: claim for claim in rows}
     _check_owners(existing, articles)
     report = LoadReport()
+    resync: set[str] = set()
     for article in articles:
         _sync_article(session, article, now, report)
         for position, spec in enumerate(article.claims):
@@ -152,7 +185,7 @@ def load_articles(session: Session, articles: Sequence[ArticleSpec], now: dateti
             if claim is None:
                 _add_claim(session, spec, article, position, now)
                 report.added.append(spec.id)
-            elif _update_claim(claim, spec, article, position, now):
+            elif _update_claim(claim, spec, article, position, now, resync):
                 report.updated.append(spec.id)
             else:
                 report.unchanged.append(spec.id)
@@ -163,4 +196,7 @@ def load_articles(session: Session, articles: Sequence[ArticleSpec], now: dateti
                 claim.status, claim.retired_at, claim.updated_at = ClaimStatus.RETIRED, now, now
                 report.retired.append(claim.id)
     session.flush()
+    if resync:
+        session.execute(delete(ClaimSyncState).where(ClaimSyncState.claim_id.in_(resync)))
+    refresh_trial_counts(session.connection(), report.updated)
     return report

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 import yaml
 
 from claims.errors import CatalogConflict, ClaimFileError
-from claims.spec import STUDY_TYPES, ArticleSpec, ClaimSpec, Topic
+from claims.spec import PHASES, RELEVANCE_TIERS, STUDY_TYPES, ArticleSpec, ClaimSpec, Topic
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -24,8 +24,17 @@ MAX_ID_LENGTH = 100
 
 _FILE_KEYS = {"article", "claims"}
 _ARTICLE_KEYS = {"id", "title", "url", "published"}
-_CLAIM_KEYS = {"id", "text", "as_of", "topic"}
-_TOPIC_KEYS = {"conditions", "interventions", "terms", "study_types", "nct_ids"}
+_CLAIM_KEYS = {"id", "text", "as_of", "topic", "min_relevance"}
+_TOPIC_KEYS = {
+    "conditions",
+    "interventions",
+    "terms",
+    "study_types",
+    "exclude",
+    "phases",
+    "nct_ids",
+}
+_EXCLUDE_KEYS = {"conditions", "interventions", "terms"}
 _NCT_ID = re.compile(r"^NCT\d{8}$")
 
 
@@ -132,22 +141,34 @@ def _nct_ids(data: Mapping[str, Any], fail: Fail) -> tuple[str, ...]:
     return tuple(dict.fromkeys(nct_id.upper() for nct_id in ids))
 
 
+def _codes(
+    data: Mapping[str, Any], key: str, allowed: tuple[str, ...], fail: Fail
+) -> tuple[str, ...]:
+    values = _phrases(data, key, f"topic.{key}", fail)
+    for index, value in enumerate(values):
+        if value.upper() not in allowed:
+            fail(f"topic.{key}[{index}]", f"{value!r} is not one of {', '.join(allowed)}")
+    return tuple(dict.fromkeys(value.upper() for value in values))
+
+
 def _topic(data: Any, fail: Fail) -> Topic:
     if data is None:
         fail("topic", "missing")
     data = _check_keys(data, _TOPIC_KEYS, "topic", fail)
-    study_types = _phrases(data, "study_types", "topic.study_types", fail)
-    for index, study_type in enumerate(study_types):
-        if study_type.upper() not in STUDY_TYPES:
-            fail(
-                f"topic.study_types[{index}]",
-                f"{study_type!r} is not one of {', '.join(STUDY_TYPES)}",
-            )
+    exclude: Mapping[str, Any] = {}
+    if data.get("exclude") is not None:
+        exclude = _check_keys(data["exclude"], _EXCLUDE_KEYS, "topic.exclude", fail)
     topic = Topic(
         conditions=_phrases(data, "conditions", "topic.conditions", fail),
         interventions=_phrases(data, "interventions", "topic.interventions", fail),
         terms=_phrases(data, "terms", "topic.terms", fail),
-        study_types=tuple(dict.fromkeys(s.upper() for s in study_types)),
+        study_types=_codes(data, "study_types", STUDY_TYPES, fail),
+        exclude_conditions=_phrases(exclude, "conditions", "topic.exclude.conditions", fail),
+        exclude_interventions=_phrases(
+            exclude, "interventions", "topic.exclude.interventions", fail
+        ),
+        exclude_terms=_phrases(exclude, "terms", "topic.exclude.terms", fail),
+        phases=_codes(data, "phases", PHASES, fail),
         nct_ids=_nct_ids(data, fail),
     )
     if not (topic.conditions or topic.interventions or topic.terms):
@@ -166,11 +187,15 @@ def _claim(data: Any, index: int, source: str) -> ClaimSpec:
     fail = _failer(source, claim=claim_id)
     text = _text(data, "text", "text", fail, required=True)
     assert text is not None
+    min_relevance = _text(data, "min_relevance", "min_relevance", fail, required=False)
+    if min_relevance is not None and min_relevance not in RELEVANCE_TIERS:
+        fail("min_relevance", f"{min_relevance!r} is not one of {', '.join(RELEVANCE_TIERS)}")
     return ClaimSpec(
         id=claim_id,
         text=text,
         as_of=_date(data, "as_of", "as_of", fail),
         topic=_topic(data.get("topic"), fail),
+        min_relevance=min_relevance or "direct",
     )
 
 

@@ -21,6 +21,10 @@ def stored_topic(row: ClaimTopic) -> Topic:
         terms=tuple(row.terms),
         study_types=tuple(row.study_types),
         nct_ids=tuple(row.nct_ids),
+        exclude_conditions=tuple(row.exclude.get("conditions", ())),
+        exclude_interventions=tuple(row.exclude.get("interventions", ())),
+        exclude_terms=tuple(row.exclude.get("terms", ())),
+        phases=tuple(row.phases),
     )
 
 
@@ -60,6 +64,9 @@ def claim_record(claim: Claim) -> dict[str, Any]:
         "terms": list(topic.terms),
         "study_types": list(topic.study_types),
         "nct_ids": list(topic.nct_ids),
+        "exclude": dict(topic.exclude),
+        "phases": list(topic.phases),
+        "min_relevance": claim.min_relevance,
         "status": claim.status,
         "topic_version": claim.topic_version,
     }

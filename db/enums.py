@@ -31,6 +31,25 @@ class EventKind(StrEnum):
     DATES_CHANGED = "dates_changed"
 
 
+class Tier(StrEnum):
+    """How a linked study bears on its claim; see `tracker.relevance`."""
+
+    DIRECT = "direct"
+    INDIRECT = "indirect"
+    BACKGROUND = "background"
+
+
+TIER_RANK: dict[str, int] = {Tier.DIRECT: 3, Tier.INDIRECT: 2, Tier.BACKGROUND: 1}
+"""A tier counts for a claim when its rank reaches the claim's `min_relevance`."""
+
+
+class Decision(StrEnum):
+    """A person's screening decision on a link."""
+
+    INCLUDE = "include"
+    EXCLUDE = "exclude"
+
+
 class RunOutcome(StrEnum):
     RUNNING = "running"
     SUCCEEDED = "succeeded"

@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from db.enums import ClaimStatus, FlagKind, RunOutcome, sql_in
+from db.enums import ClaimStatus, Decision, FlagKind, RunOutcome, Tier, sql_in
 from db.types import UTCDateTime
 
 NAMING_CONVENTION = {
@@ -92,6 +92,10 @@ class Claim(Base):
     as_of: Mapped[date]
     as_of_declared: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(16), default=ClaimStatus.ACTIVE)
+    min_relevance: Mapped[str] = mapped_column(
+        String(16), default=Tier.DIRECT, server_default=Tier.DIRECT.value
+    )
+    """The lowest relevance tier whose trials count and raise flags without screening."""
     topic_version: Mapped[int] = mapped_column(Integer)
     first_loaded_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -121,6 +125,9 @@ class ClaimTopic(Base):
     study_types: Mapped[list[str]]
     nct_ids: Mapped[list[str]] = mapped_column(default=list, server_default=text("'[]'"))
     created_at: Mapped[datetime]
+    exclude: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=text("'{}'"))
+    """Phrases searched with `NOT`, by kind: `conditions`, `interventions`, `terms`."""
+    phases: Mapped[list[str]] = mapped_column(default=list, server_default=text("'[]'"))
 
     claim: Mapped[Claim] = relationship(back_populates="topics")
 
@@ -161,6 +168,12 @@ class Study(Base):
     has_results: Mapped[bool]
     status_verified_date: Mapped[str | None] = mapped_column(PARTIAL_DATE)
     nct_id_aliases: Mapped[list[str]] = mapped_column(server_default=text("'[]'"))
+    brief_summary: Mapped[str | None] = mapped_column(Text)
+    arm_groups: Mapped[list[dict[str, Any]]] = mapped_column(server_default=text("'[]'"))
+    primary_outcomes: Mapped[list[dict[str, Any]]] = mapped_column(server_default=text("'[]'"))
+    design: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'"))
+    mesh: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'"))
+    study_references: Mapped[list[dict[str, Any]]] = mapped_column(server_default=text("'[]'"))
     record_hash: Mapped[str] = mapped_column(String(64))
     first_seen_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -172,7 +185,9 @@ class ClaimStudy(Base):
     `matched_on` lists which of the topic's conditions, interventions and terms appear in
     the study's own fields (empty lists when only the registry's synonyms matched);
     `topic_version` is the topic version whose search last returned the study. A study a
-    full sync no longer finds is kept with `is_matching` false.
+    full sync no longer finds is kept with `is_matching` false. `relevance_*` say how the
+    study bears on the claim (`tracker.relevance`; null until a sync has judged it), and
+    `screening` is a person's latest decision (`screening_decisions` keeps them all).
     """
 
     __tablename__ = "claim_studies"
@@ -184,6 +199,33 @@ class ClaimStudy(Base):
     is_matching: Mapped[bool]
     first_linked_at: Mapped[datetime]
     unmatched_at: Mapped[datetime | None]
+    relevance_tier: Mapped[str | None] = mapped_column(String(16))
+    relevance_score: Mapped[float | None] = mapped_column(Float)
+    relevance_reasons: Mapped[list[dict[str, Any]]] = mapped_column(
+        default=list, server_default=text("'[]'")
+    )
+    screening: Mapped[str | None] = mapped_column(String(16))
+
+
+class ScreeningDecision(Base):
+    """A person's decision to include or exclude a linked study; the newest one holds."""
+
+    __tablename__ = "screening_decisions"
+    __table_args__ = (
+        CheckConstraint(f"decision IN {sql_in(Decision)}", name="decision"),
+        ForeignKeyConstraint(
+            ["claim_id", "nct_id"], ["claim_studies.claim_id", "claim_studies.nct_id"]
+        ),
+        Index(None, "claim_id", "nct_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    claim_id: Mapped[str] = mapped_column(ID)
+    nct_id: Mapped[str] = mapped_column(NCT_ID)
+    decision: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(Text)
+    decided_at: Mapped[datetime]
 
 
 class StudyEvent(Base):
@@ -271,7 +313,9 @@ class SyncRun(Base):
 class ClaimTrialCounts(Base):
     """A claim's matching trials counted by status group: what the evidence-status view
     reads, kept by the sync (`db.trial_counts`) so that the view need not join every link
-    to its study. A claim without matching trials has no row."""
+    to its study. The status groups count the trials that count for the claim (see
+    `db.trial_counts`); `direct` … `awaiting_screening` count every matching link. A claim
+    without matching links has no row."""
 
     __tablename__ = "claim_trial_counts"
 
@@ -285,6 +329,11 @@ class ClaimTrialCounts(Base):
     with_results: Mapped[int] = mapped_column(Integer)
     phase_rank: Mapped[int | None] = mapped_column(Integer)
     last_change: Mapped[str | None] = mapped_column(PARTIAL_DATE)
+    direct: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    indirect: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    background: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    excluded: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    awaiting_screening: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ClaimSyncState(Base):

@@ -59,4 +59,8 @@ claim_evidence_status = Table(
     Column("evidence_level", String),
     *(Column(column, Integer) for column in FLAG_COLUMNS.values()),
     Column("last_change", String),
+    *(Column(tier, Integer) for tier in ("direct", "indirect", "background")),
+    Column("excluded", Integer),
+    Column("awaiting_screening", Integer),
+    Column("min_relevance", String),
 )

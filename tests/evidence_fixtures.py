@@ -26,9 +26,13 @@ def status_record(
     phase: str | None,
     level: str,
     last: str | None,
+    *,
+    tiers: tuple[int, int, int] | None = None,
+    awaiting: int = 0,
     **flags: int,
 ) -> dict[str, Any]:
-    """A claim's status as `tracker status --format json` gives it; groups in view order."""
+    """A claim's status as `tracker status --format json` gives it; groups in view order;
+    `tiers` (direct, indirect, background) default to every trial direct."""
     return {
         "claim_id": claim,
         "article_id": article,
@@ -41,6 +45,12 @@ def status_record(
         "evidence_level": level,
         "open_flags": {**NO_FLAGS, **flags},
         "last_change": last,
+        "by_tier": dict(
+            zip(("direct", "indirect", "background"), tiers or (total, 0, 0), strict=True)
+        ),
+        "excluded": 0,
+        "awaiting_screening": awaiting,
+        "min_relevance": "direct",
     }
 
 

@@ -164,3 +164,51 @@ def test_a_claim_id_may_appear_in_only_one_file(tmp_path: Path) -> None:
         CatalogConflict, match=r"second\.yaml: claim first-claim: field 'id'.*first\.yaml"
     ):
         parse_files([(first, str(first)), (second, str(second))])
+
+
+def test_exclusions_phases_and_min_relevance_are_read() -> None:
+    text = _broken(
+        "      study_types: [interventional]\n",
+        "      study_types: [interventional]\n"
+        "      phases: [phase2, PHASE3]\n"
+        "      exclude:\n"
+        '        interventions: ["CAR-T"]\n'
+        '        terms: ["maintenance", "Maintenance"]\n'
+        "    min_relevance: indirect\n",
+    )
+
+    first = parse_text(text, "claims.yaml").claims[0]
+
+    assert first.topic.phases == ("PHASE2", "PHASE3")
+    assert first.topic.exclude_interventions == ("CAR-T",)
+    assert first.topic.exclude_terms == ("maintenance",)
+    assert first.topic.exclude_conditions == ()
+    assert first.min_relevance == "indirect"
+    assert parse_text(VALID, "claims.yaml").claims[0].min_relevance == "direct"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "      phases: [phase5]\n",
+            "claims.yaml: claim first-claim: field 'topic.phases[0]': 'phase5' is not one of"
+            " NA, EARLY_PHASE1, PHASE1, PHASE2, PHASE3, PHASE4",
+        ),
+        (
+            "      exclude: {drugs: [x]}\n",
+            "claims.yaml: claim first-claim: field 'topic.exclude.drugs': unknown key"
+            " (expected one of: conditions, interventions, terms)",
+        ),
+        (
+            "    min_relevance: high\n",
+            "claims.yaml: claim first-claim: field 'min_relevance': 'high' is not one of"
+            " direct, indirect, background",
+        ),
+    ],
+)
+def test_bad_exclusions_phases_or_min_relevance_name_the_field(line: str, message: str) -> None:
+    text = _broken("      study_types: [interventional]\n", f"      study_types: [x]\n{line}")
+    text = text.replace("study_types: [x]", "study_types: [interventional]")
+
+    assert str(_error(text)) == message

@@ -14,7 +14,13 @@ FIELDS = (
     "WhyStopped,StartDate,StartDateType,PrimaryCompletionDate,PrimaryCompletionDateType,"
     "CompletionDate,CompletionDateType,StudyFirstPostDate,ResultsFirstPostDate,"
     "LastUpdatePostDate,StatusVerifiedDate,StudyType,Phase,EnrollmentCount,EnrollmentType,Condition,Keyword,"
-    "InterventionType,InterventionName,InterventionOtherName,LeadSponsorName,HasResults"
+    "InterventionType,InterventionName,InterventionOtherName,InterventionArmGroupLabel,"
+    "InterventionDescription,ArmGroupLabel,ArmGroupType,ArmGroupDescription,"
+    "ArmGroupInterventionName,PrimaryOutcomeMeasure,PrimaryOutcomeTimeFrame,"
+    "DesignAllocation,DesignInterventionModel,DesignMasking,DesignPrimaryPurpose,"
+    "BriefSummary,ConditionMeshTerm,ConditionAncestorTerm,InterventionMeshTerm,"
+    "InterventionAncestorTerm,ReferencePMID,ReferenceType,ReferenceCitation,"
+    "LeadSponsorName,HasResults"
 )
 
 
@@ -129,6 +135,21 @@ def test_unusable_topics_are_refused(kwargs: dict[str, tuple[str, ...]]) -> None
 def test_a_bare_string_is_not_taken_for_a_list_of_letters() -> None:
     with pytest.raises(TypeError):
         StudyQuery(conditions="asthma")  # type: ignore[arg-type]
+
+
+def test_phases_are_or_ed_and_exclusions_are_not_in_their_search_area() -> None:
+    query = StudyQuery(
+        conditions=("multiple myeloma",),
+        phases=("phase2", "PHASE3"),
+        exclude_interventions=("CAR-T", "bispecific"),
+        exclude_terms=("maintenance",),
+    )
+
+    assert query.advanced_filter() == (
+        "(AREA[Phase]PHASE2 OR AREA[Phase]PHASE3)"
+        ' AND NOT AREA[InterventionSearch]("CAR-T" OR bispecific)'
+        " AND NOT AREA[BasicSearch](maintenance)"
+    )
 
 
 def test_fields_ask_only_for_what_the_record_keeps() -> None:

@@ -115,6 +115,7 @@ EXPECTED = {
                 ),
             ],
             "more": {},
+            "folded": {},
         },
         {
             "claim_id": "myeloma-asct",
@@ -137,6 +138,7 @@ EXPECTED = {
                 SUSPENDED_4,
             ],
             "more": {},
+            "folded": {},
         },
         {
             "claim_id": "aml-allo",
@@ -166,6 +168,7 @@ EXPECTED = {
                 ),
             ],
             "more": {},
+            "folded": {},
         },
         {
             "claim_id": "quiet-claim",
@@ -176,6 +179,7 @@ EXPECTED = {
             "status": status("quiet-claim", 0, (0, 0, 0, 0, 0), 0, "no-trials", None),
             "events": [],
             "more": {},
+            "folded": {},
         },
     ],
 }

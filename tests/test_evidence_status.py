@@ -45,6 +45,7 @@ EXPECTED = [
 def _flat(record: dict[str, Any]) -> dict[str, str]:
     flat = {key: value for key, value in record.items() if not isinstance(value, dict)}
     flat.update(record["by_status_group"])
+    flat.update(record["by_tier"])
     flat.update({f"open_{kind.lower()}": count for kind, count in record["open_flags"].items()})
     return {key: "" if value is None else str(value) for key, value in flat.items()}
 

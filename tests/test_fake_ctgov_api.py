@@ -130,7 +130,8 @@ def test_page_size_defaults_to_ten_and_is_capped_at_a_thousand(fake_ctgov: FakeC
 
 
 def test_fields_prune_to_the_pieces_asked(fake: FakeCtgov) -> None:
-    study = get(fake, f"/studies/{nct(1)}", fields=FIELDS_PARAM).json()
+    fields = "NCTId,InterventionType,InterventionName,InterventionOtherName,LastUpdatePostDate"
+    study = get(fake, f"/studies/{nct(1)}", fields=f"{fields},LeadSponsorName,HasResults").json()
 
     assert set(study) == {"protocolSection", "hasResults"}
     protocol = study["protocolSection"]
@@ -144,6 +145,15 @@ def test_fields_prune_to_the_pieces_asked(fake: FakeCtgov) -> None:
     assert protocol["sponsorCollaboratorsModule"] == {
         "leadSponsor": {"name": "Example University Hospital"}
     }
+
+
+def test_every_piece_the_tracker_asks_for_is_known_and_kept(fake: FakeCtgov) -> None:
+    response = get(fake, f"/studies/{nct(1)}", fields=FIELDS_PARAM)
+
+    assert response.status_code == 200
+    arms = response.json()["protocolSection"]["armsInterventionsModule"]
+    assert arms["armGroups"][0]["type"] == "EXPERIMENTAL"
+    assert arms["interventions"][0]["armGroupLabels"] == ["Arm 1"]
 
 
 def test_fields_accept_dotted_paths_and_pipes(fake: FakeCtgov) -> None:
@@ -161,7 +171,7 @@ def test_fields_accept_dotted_paths_and_pipes(fake: FakeCtgov) -> None:
     ("params", "message"),
     [
         ({"sort": "LastUpdatePostDate"}, "Unknown parameter: sort"),
-        ({"fields": "NCTId,Bogus"}, "Unknown field in the fields parameter: Bogus"),
+        ({"fields": "NCTId,Bogus"}, "Parameter 'fields' contains invalid field name: 'Bogus'"),
         ({"query.cond": '"unclosed'}, "Invalid query.cond"),
         ({"query.cond": "(liver"}, "Invalid query.cond"),
         ({"query.term": "liver OR"}, "Invalid query.term"),

@@ -18,11 +18,21 @@ from sqlalchemy import select
 
 from db.engine import connect
 from db.migrate import downgrade, upgrade
-from db.models import ClaimStudy, ClaimTrialCounts, Study
+from db.models import Claim, ClaimStudy, ClaimSyncState, ClaimTrialCounts, Study
 from db.views import STATUS_GROUPS, claim_evidence_status
 from tracker.fake_registry import FakeCtgov
 
 COUNTED = ("trials_total", *STATUS_GROUPS, "with_results", "phase_rank", "last_change")
+TIERED = ("direct", "indirect", "background", "excluded", "awaiting_screening")
+BEFORE_TIERS = {*TIERED, "min_relevance"}
+"""The view's columns since migration 0007."""
+RANK = {"direct": 3, "indirect": 2, "background": 1}
+
+
+def counts_for_claim(screening: str | None, tier: str | None, min_relevance: str) -> bool:
+    if screening is not None:
+        return screening == "include"
+    return tier is None or RANK[tier] >= RANK[min_relevance]
 
 
 def _group(status: str | None) -> str:
@@ -33,17 +43,33 @@ def recounted(database_url: str) -> dict[str, dict[str, Any]]:
     engine = connect(database_url)
     with engine.connect() as connection:
         rows = connection.execute(
-            select(ClaimStudy.claim_id, Study).join(Study).where(ClaimStudy.is_matching)
+            select(
+                ClaimStudy.claim_id,
+                ClaimStudy.relevance_tier,
+                ClaimStudy.screening,
+                Claim.min_relevance,
+                Study,
+            )
+            .join(Study)
+            .join(Claim, Claim.id == ClaimStudy.claim_id)
+            .where(ClaimStudy.is_matching)
         ).all()
     engine.dispose()
     counts: dict[str, Counter[str]] = {}
     tops: dict[str, dict[str, Any]] = {}
     for row in rows:
         counted = counts.setdefault(row.claim_id, Counter())
+        top = tops.setdefault(row.claim_id, {"phase_rank": None, "last_change": None})
+        if row.screening == "exclude":
+            counted["excluded"] += 1
+        elif row.relevance_tier is not None:
+            counted[row.relevance_tier] += 1
+        if not counts_for_claim(row.screening, row.relevance_tier, row.min_relevance):
+            counted["awaiting_screening"] += row.screening is None
+            continue
         counted["trials_total"] += 1
         counted[_group(row.overall_status)] += 1
         counted["with_results"] += row.has_results or row.results_first_posted is not None
-        top = tops.setdefault(row.claim_id, {"phase_rank": None, "last_change": None})
         for name, value in (
             ("phase_rank", row.phase_rank),
             ("last_change", row.last_update_posted),
@@ -51,7 +77,7 @@ def recounted(database_url: str) -> dict[str, dict[str, Any]]:
             if value is not None and (top[name] is None or value > top[name]):
                 top[name] = value
     return {
-        claim: {name: counts[claim][name] for name in COUNTED[:-2]} | tops[claim]
+        claim: {name: counts[claim][name] for name in (*COUNTED[:-2], *TIERED)} | tops[claim]
         for claim in counts
     }
 
@@ -61,7 +87,9 @@ def kept(database_url: str) -> dict[str, dict[str, Any]]:
     with engine.connect() as connection:
         rows = connection.execute(select(ClaimTrialCounts)).all()
     engine.dispose()
-    return {row.claim_id: {name: getattr(row, name) for name in COUNTED} for row in rows}
+    return {
+        row.claim_id: {name: getattr(row, name) for name in (*COUNTED, *TIERED)} for row in rows
+    }
 
 
 def test_kept_counts_equal_a_recount_after_every_sync(
@@ -84,7 +112,8 @@ def test_kept_counts_equal_a_recount_after_every_sync(
 def status_view(database_url: str) -> list[dict[str, Any]]:
     engine = connect(database_url)
     with engine.connect() as connection:
-        rows = connection.execute(select(claim_evidence_status)).all()
+        columns = [c for c in claim_evidence_status.c if c.name not in BEFORE_TIERS]
+        rows = connection.execute(select(*columns)).all()
     engine.dispose()
     return sorted((dict(row._mapping) for row in rows), key=lambda row: row["claim_id"])
 
@@ -96,13 +125,19 @@ def test_migrating_an_existing_database_keeps_every_status_number(
     for day in (day_one, day_two, day_three):
         day(registry)
         assert tracker("sync").status == 0
-    before = status_view(database_url)
     engine = connect(database_url)
-
     downgrade(engine, "0004")
+    before = status_view(database_url)
+    upgrade(engine, "0006")
     assert status_view(database_url) == before
+
     upgrade(engine)
     engine.dispose()
 
     assert status_view(database_url) == before
     assert kept(database_url) == recounted(database_url)
+    engine = connect(database_url)
+    with engine.connect() as connection:
+        bookmarks = connection.execute(select(ClaimSyncState.claim_id)).all()
+    engine.dispose()
+    assert bookmarks == []

@@ -258,3 +258,13 @@ def describe_settings(
         )
         for setting in fields(Settings)
     ]
+
+
+def login_name() -> str:
+    """Who is at the keyboard, for records such as screening decisions (`--by`)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, column, select, table
 
-from db.enums import ClaimStatus
+from db.enums import ClaimStatus, Tier
 from db.views import FLAG_COLUMNS, STATUS_GROUPS, claim_evidence_status
 
 _claims = table("claims", column("id"), column("article_id"), column("position"))
@@ -41,4 +41,8 @@ def nested(row: dict[str, Any]) -> dict[str, Any]:
         "evidence_level": row["evidence_level"],
         "open_flags": {kind: row[column] for kind, column in FLAG_COLUMNS.items()},
         "last_change": row["last_change"],
+        "by_tier": {tier.value: row[tier.value] for tier in Tier},
+        "excluded": row["excluded"],
+        "awaiting_screening": row["awaiting_screening"],
+        "min_relevance": row["min_relevance"],
     }

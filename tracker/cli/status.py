@@ -20,11 +20,13 @@ TABLE_FIELDS = (
     "results",
     "phase",
     "flags",
+    "to_screen",
     "changed",
     "trials",
 )
 """The table, narrowed for a terminal: the counts by group in one column, open flags as
-a count (`tracker flags` lists them); JSON and CSV carry every figure."""
+a count (`tracker flags` lists them), trials awaiting screening (`tracker trials`); JSON
+and CSV carry every figure."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -54,6 +56,7 @@ def _table_row(row: dict[str, Any]) -> dict[str, Any]:
         "results": row["with_results"],
         "phase": row["highest_phase"],
         "flags": sum(row[column] for column in FLAG_COLUMNS.values()),
+        "to_screen": row["awaiting_screening"],
         "changed": row["last_change"],
     }
 

@@ -16,7 +16,18 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from tracker.ctgov.records import ApiVersion, Intervention, PartialDate, StudyDate, StudyRecord
+from tracker.ctgov.records import (
+    ApiVersion,
+    ArmGroup,
+    Design,
+    Intervention,
+    Mesh,
+    Outcome,
+    PartialDate,
+    Reference,
+    StudyDate,
+    StudyRecord,
+)
 
 _NCT_ID = re.compile(r"^NCT\d+$", re.IGNORECASE)
 _TIMESTAMP = re.compile(
@@ -41,6 +52,8 @@ def parse_study(raw: Mapping[str, Any]) -> StudyRecord:
     design = _module(protocol, "designModule")
     conditions = _module(protocol, "conditionsModule")
     enrollment = _module(design, "enrollmentInfo")
+    arms = _module(protocol, "armsInterventionsModule")
+    derived = _module(raw, "derivedSection")
     return StudyRecord(
         nct_id=_nct_id(ident),
         brief_title=_text(ident.get("briefTitle")),
@@ -53,7 +66,7 @@ def parse_study(raw: Mapping[str, Any]) -> StudyRecord:
         study_type=_text(design.get("studyType")),
         conditions=_texts(conditions.get("conditions")),
         keywords=_texts(conditions.get("keywords")),
-        interventions=_interventions(_module(protocol, "armsInterventionsModule")),
+        interventions=_interventions(arms),
         lead_sponsor=_text(
             _module(_module(protocol, "sponsorCollaboratorsModule"), "leadSponsor").get("name")
         ),
@@ -68,6 +81,13 @@ def parse_study(raw: Mapping[str, Any]) -> StudyRecord:
         status_verified=PartialDate.parse(status.get("statusVerifiedDate")),
         has_results=_has_results(raw),
         aliases=tuple(alias.upper() for alias in _texts(ident.get("nctIdAliases"))),
+        brief_summary=_text(_module(protocol, "descriptionModule").get("briefSummary")),
+        arm_groups=_arm_groups(arms),
+        primary_outcomes=_outcomes(_module(protocol, "outcomesModule")),
+        design=_design(_module(design, "designInfo")),
+        condition_mesh=_mesh(_module(derived, "conditionBrowseModule")),
+        intervention_mesh=_mesh(_module(derived, "interventionBrowseModule")),
+        references=_references(_module(protocol, "referencesModule")),
     )
 
 
@@ -148,10 +168,68 @@ def _interventions(arms: Mapping[str, Any]) -> tuple[Intervention, ...]:
             type=_text(item.get("type")),
             name=name,
             other_names=_texts(item.get("otherNames")),
+            arm_labels=_texts(item.get("armGroupLabels")),
+            description=_text(item.get("description")),
         )
         for item in found
         if isinstance(item, dict) and (name := _text(item.get("name"))) is not None
     )
+
+
+def _items(parent: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    found = parent.get(key)
+    return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
+
+
+def _arm_groups(arms: Mapping[str, Any]) -> tuple[ArmGroup, ...]:
+    return tuple(
+        ArmGroup(
+            label=label,
+            type=_text(item.get("type")),
+            description=_text(item.get("description")),
+            intervention_names=_texts(item.get("interventionNames")),
+        )
+        for item in _items(arms, "armGroups")
+        if (label := _text(item.get("label"))) is not None
+    )
+
+
+def _outcomes(outcomes: Mapping[str, Any]) -> tuple[Outcome, ...]:
+    return tuple(
+        Outcome(measure=measure, time_frame=_text(item.get("timeFrame")))
+        for item in _items(outcomes, "primaryOutcomes")
+        if (measure := _text(item.get("measure"))) is not None
+    )
+
+
+def _design(info: Mapping[str, Any]) -> Design:
+    return Design(
+        allocation=_text(info.get("allocation")),
+        intervention_model=_text(info.get("interventionModel")),
+        masking=_text(_module(info, "maskingInfo").get("masking")),
+        primary_purpose=_text(info.get("primaryPurpose")),
+    )
+
+
+def _mesh(browse: Mapping[str, Any]) -> Mesh:
+    def terms(key: str) -> tuple[str, ...]:
+        return tuple(
+            term for item in _items(browse, key) if (term := _text(item.get("term"))) is not None
+        )
+
+    return Mesh(terms=terms("meshes"), ancestors=terms("ancestors"))
+
+
+def _references(module: Mapping[str, Any]) -> tuple[Reference, ...]:
+    found = (
+        Reference(
+            pmid=_text(item.get("pmid")),
+            type=_text(item.get("type")),
+            citation=_text(item.get("citation")),
+        )
+        for item in _items(module, "references")
+    )
+    return tuple(ref for ref in found if ref.pmid or ref.citation)
 
 
 def _has_results(raw: Mapping[str, Any]) -> bool:

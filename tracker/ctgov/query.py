@@ -7,8 +7,10 @@ Parameters, in the order `StudyQuery.params` returns them:
 - `query.term`: the extra terms, AND-ed (BasicSearch);
 - `filter.ids`: NCT ids, comma-separated (the trials a claim names; a filter, since a
   query made only of NCT ids makes the API ignore the other filters);
-- `filter.advanced`: the study types OR-ed in parentheses, AND-ed with the update window
-  `AREA[LastUpdatePostDate]RANGE[YYYY-MM-DD,MAX]`;
+- `filter.advanced`: the study types OR-ed in parentheses, then the phases likewise
+  (`AREA[Phase]PHASE3`), then each excluded area's phrases as
+  `NOT AREA[ConditionSearch](a OR b)` (`InterventionSearch`, `BasicSearch` for terms),
+  AND-ed with the update window `AREA[LastUpdatePostDate]RANGE[YYYY-MM-DD,MAX]`;
 - `fields`: the piece names of `STUDY_FIELDS`, comma-separated;
 - `pageSize`: 1000 unless told otherwise (the API's maximum);
 - `countTotal`: `true`, so the first page says how many studies the walk will see.
@@ -58,6 +60,26 @@ STUDY_FIELDS: tuple[str, ...] = (
     "InterventionType",
     "InterventionName",
     "InterventionOtherName",
+    "InterventionArmGroupLabel",
+    "InterventionDescription",
+    "ArmGroupLabel",
+    "ArmGroupType",
+    "ArmGroupDescription",
+    "ArmGroupInterventionName",
+    "PrimaryOutcomeMeasure",
+    "PrimaryOutcomeTimeFrame",
+    "DesignAllocation",
+    "DesignInterventionModel",
+    "DesignMasking",
+    "DesignPrimaryPurpose",
+    "BriefSummary",
+    "ConditionMeshTerm",
+    "ConditionAncestorTerm",
+    "InterventionMeshTerm",
+    "InterventionAncestorTerm",
+    "ReferencePMID",
+    "ReferenceType",
+    "ReferenceCitation",
     "LeadSponsorName",
     "HasResults",
 )
@@ -82,7 +104,7 @@ ESSIE_OPERATORS = frozenset(
     }
 )
 _PLAIN_WORD = re.compile(r"^[A-Za-z0-9]+$")
-_ENUM_VALUE = re.compile(r"^[A-Z][A-Z_]*$")
+_ENUM_VALUE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _NCT_ID = re.compile(r"^NCT\d{8}$")
 
 
@@ -102,6 +124,14 @@ def essie_join(operator: str, terms: Iterable[str]) -> str:
     return f" {operator} ".join(essie_term(term) for term in terms)
 
 
+EXCLUDED_AREAS = {
+    "exclude_conditions": "ConditionSearch",
+    "exclude_interventions": "InterventionSearch",
+    "exclude_terms": "BasicSearch",
+}
+"""Where each kind of excluded phrase is searched, to be left out."""
+
+
 @dataclass(frozen=True)
 class StudyQuery:
     """What to ask ClinicalTrials.gov for one claim's topic."""
@@ -112,11 +142,16 @@ class StudyQuery:
     study_types: tuple[str, ...] = ()
     updated_since: date | None = None
     nct_ids: tuple[str, ...] = ()
+    exclude_conditions: tuple[str, ...] = ()
+    exclude_interventions: tuple[str, ...] = ()
+    exclude_terms: tuple[str, ...] = ()
+    phases: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("conditions", "interventions", "terms"):
+        for name in ("conditions", "interventions", "terms", *EXCLUDED_AREAS):
             object.__setattr__(self, name, _distinct_terms(name, getattr(self, name)))
-        object.__setattr__(self, "study_types", _study_types(self.study_types))
+        object.__setattr__(self, "study_types", _codes("study type", self.study_types))
+        object.__setattr__(self, "phases", _codes("phase", self.phases))
         object.__setattr__(self, "nct_ids", _nct_ids(self.nct_ids))
         if not (self.conditions or self.interventions or self.terms or self.nct_ids):
             raise ValueError("a study query needs a condition, an intervention, a term or an id")
@@ -143,9 +178,13 @@ class StudyQuery:
     def advanced_filter(self) -> str | None:
         """The `filter.advanced` expression, or None when the topic filters nothing."""
         parts: list[str] = []
-        if self.study_types:
-            areas = [f"AREA[StudyType]{kind}" for kind in self.study_types]
-            parts.append(areas[0] if len(areas) == 1 else f"({' OR '.join(areas)})")
+        for piece, values in (("StudyType", self.study_types), ("Phase", self.phases)):
+            if values:
+                areas = [f"AREA[{piece}]{value}" for value in values]
+                parts.append(areas[0] if len(areas) == 1 else f"({' OR '.join(areas)})")
+        for name, area in EXCLUDED_AREAS.items():
+            if phrases := getattr(self, name):
+                parts.append(f"NOT AREA[{area}]({essie_join('OR', phrases)})")
         if self.updated_since is not None:
             since = self.updated_since.isoformat()
             parts.append(f"AREA[LastUpdatePostDate]RANGE[{since},MAX]")
@@ -174,12 +213,12 @@ def _nct_ids(values: Iterable[str] | str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
 
 
-def _study_types(values: Iterable[str] | str) -> tuple[str, ...]:
+def _codes(what: str, values: Iterable[str] | str) -> tuple[str, ...]:
     kinds: list[str] = []
-    for value in _as_tuple("study_types", values):
+    for value in _as_tuple(what, values):
         kind = "_".join(value.split()).upper()
         if not _ENUM_VALUE.match(kind):
-            raise ValueError(f"not a study type: {value!r}")
+            raise ValueError(f"not a {what}: {value!r}")
         if kind not in kinds:
             kinds.append(kind)
     return tuple(kinds)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
@@ -75,6 +75,50 @@ class Intervention:
     type: str | None  # DRUG, BIOLOGICAL, PROCEDURE, ...
     name: str
     other_names: tuple[str, ...] = ()
+    arm_labels: tuple[str, ...] = field(default=(), compare=False)
+    description: str | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ArmGroup:
+    """An arm of a study: who gets what. `intervention_names` are as the registry writes
+    them, "Type: Name"."""
+
+    label: str
+    type: str | None = None  # EXPERIMENTAL, ACTIVE_COMPARATOR, PLACEBO_COMPARATOR, ...
+    description: str | None = None
+    intervention_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A primary outcome: what is measured, and when."""
+
+    measure: str
+    time_frame: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Design:
+    allocation: str | None = None  # RANDOMIZED, NON_RANDOMIZED, NA
+    intervention_model: str | None = None  # SINGLE_GROUP, PARALLEL, CROSSOVER, ...
+    masking: str | None = None  # NONE, SINGLE, DOUBLE, TRIPLE, QUADRUPLE
+    primary_purpose: str | None = None  # TREATMENT, PREVENTION, SUPPORTIVE_CARE, ...
+
+
+@dataclass(frozen=True, slots=True)
+class Mesh:
+    """The registry's derived MeSH terms for a study's conditions or interventions."""
+
+    terms: tuple[str, ...] = ()
+    ancestors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    pmid: str | None = None
+    type: str | None = None  # BACKGROUND, RESULT, DERIVED
+    citation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +149,13 @@ class StudyRecord:
     status_verified: PartialDate | None = None
     has_results: bool = False
     aliases: tuple[str, ...] = ()
+    brief_summary: str | None = None
+    arm_groups: tuple[ArmGroup, ...] = ()
+    primary_outcomes: tuple[Outcome, ...] = ()
+    design: Design = Design()
+    condition_mesh: Mesh = Mesh()
+    intervention_mesh: Mesh = Mesh()
+    references: tuple[Reference, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,10 @@ status changes, trials linked that are not new, trials no longer matching, moved
 dates) follows. Evidence status is the claims' status when the digest is made. The
 Markdown and HTML renderings are made from this document alone.
 
-A claim lists at most `SHOWN_PER_SECTION` items per section and counts the rest under
+Only the trials that count for a claim (direct, or as its `min_relevance` allows, or
+included by a person) are listed, direct ones first; the changes of the others are folded
+into `folded`, counts of their trials by tier (and `excluded`), for `tracker trials` to
+show. A claim lists at most `SHOWN_PER_SECTION` items per section and counts the rest under
 `more`: the week of a claim's first sync links every trial its search finds, and a digest
 of ten thousand lines would be read by no one (`tracker claims show CLAIM --history` has them).
 """
@@ -25,9 +28,10 @@ from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from claims.query import list_claims
-from db.enums import ClaimStatus, EventKind, FlagKind
-from db.models import Flag, Study, StudyEvent
+from db.enums import ClaimStatus, Decision, EventKind, FlagKind, Tier
+from db.models import Claim, ClaimStudy, Flag, Study, StudyEvent
 from tracker.digest.week import IsoWeek
+from tracker.relevance.links import counts_for_claim
 from tracker.status import nested, status_rows
 from tracker.trials import events_for_claims
 
@@ -89,6 +93,50 @@ def _studies(session: Session, nct_ids: Iterable[str]) -> dict[str, Row[Any]]:
         )
         found.update((row.nct_id, row) for row in rows)
     return found
+
+
+def _standing(
+    session: Session, claim_ids: list[str], nct_ids: Iterable[str]
+) -> dict[tuple[str, str], str | None]:
+    """For each (claim, study) of the week's changes: None when the trial counts for the
+    claim, else its tier or `excluded`, under which its changes are folded."""
+    wanted = sorted(set(nct_ids))
+    found: dict[tuple[str, str], str | None] = {}
+    for start in range(0, len(wanted), STUDY_BATCH):
+        rows = session.execute(
+            select(
+                ClaimStudy.claim_id,
+                ClaimStudy.nct_id,
+                ClaimStudy.relevance_tier,
+                ClaimStudy.screening,
+                Claim.min_relevance,
+            )
+            .join(Claim, Claim.id == ClaimStudy.claim_id)
+            .where(
+                ClaimStudy.claim_id.in_(claim_ids),
+                ClaimStudy.nct_id.in_(wanted[start : start + STUDY_BATCH]),
+            )
+        )
+        for row in rows:
+            if counts_for_claim(row.relevance_tier, row.screening, row.min_relevance):
+                standing = None
+            elif row.screening == Decision.EXCLUDE:
+                standing = "excluded"
+            else:
+                standing = row.relevance_tier
+            found[(row.claim_id, row.nct_id)] = standing
+    return found
+
+
+def _folded(
+    claim_id: str, nct_ids: Iterable[str], standing: dict[Any, str | None]
+) -> dict[str, int]:
+    counted = Counter(standing.get((claim_id, nct_id)) for nct_id in set(nct_ids))
+    return {
+        key: counted[key]
+        for key in (Tier.INDIRECT.value, Tier.BACKGROUND.value, "excluded")
+        if counted[key]
+    }
 
 
 def _flag_items(
@@ -219,17 +267,28 @@ def build_digest(session: Session, week: IsoWeek, zone: ZoneInfo) -> dict[str, A
     events = events_for_claims(session, claim_ids, start, end, detail_of=_DETAILED)
     studies = _studies(session, (flag.nct_id for flag in flags))
     statuses = {row["claim_id"]: nested(row) for row in status_rows(session.connection())}
+    standing = _standing(
+        session, claim_ids, [*(f.nct_id for f in flags), *(e["nct_id"] for e in events)]
+    )
     flags_by_claim: dict[str, list[Row[Any]]] = defaultdict(list)
+    hidden: dict[str, list[str]] = defaultdict(list)
     for flag in flags:
-        flags_by_claim[flag.claim_id].append(flag)
+        if standing.get((flag.claim_id, flag.nct_id)) is None:
+            flags_by_claim[flag.claim_id].append(flag)
+        else:
+            hidden[flag.claim_id].append(flag.nct_id)
     events_by_claim: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for event in events:
-        events_by_claim[event["claim_id"]].append(event)
+        if standing.get((event["claim_id"], event["nct_id"])) is None:
+            events_by_claim[event["claim_id"]].append(event)
+        else:
+            hidden[event["claim_id"]].append(event["nct_id"])
     claims = []
     for claim in active:
         items, more = _claim_items(
             flags_by_claim[claim.id], events_by_claim[claim.id], studies, zone
         )
+        folded = _folded(claim.id, hidden[claim.id], standing)
         claims.append(
             {
                 "claim_id": claim.id,
@@ -240,6 +299,7 @@ def build_digest(session: Session, week: IsoWeek, zone: ZoneInfo) -> dict[str, A
                 "status": statuses[claim.id],
                 "events": items,
                 "more": more,
+                "folded": folded,
             }
         )
     _describe_unloaded(session, claims)

@@ -90,6 +90,20 @@ def bars(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def folded_note(claim: dict[str, Any]) -> str:
+    """The line that stands for the changes of trials not listed (not direct, not
+    included, or excluded), or "" when there are none."""
+    folded = claim.get("folded") or {}
+    if not folded:
+        return ""
+    parts = ", ".join(f"{kind} {count}" for kind, count in folded.items())
+    trials = plural(sum(folded.values()), "trial")
+    return (
+        f"Also changed: {trials} that may not test the claim ({parts});"
+        f" see `tracker trials {claim['claim_id']}`."
+    )
+
+
 def _environment(autoescape: bool) -> Environment:
     environment = Environment(
         loader=PackageLoader("tracker.digest", "templates"),
@@ -102,6 +116,7 @@ def _environment(autoescape: bool) -> Environment:
     environment.filters["md"] = markdown_escape
     environment.globals.update(
         describe=trial_change,
+        folded_note=folded_note,
         plural=plural,
         sections=SECTIONS,
         groups=tuple(STATUS_GROUPS),

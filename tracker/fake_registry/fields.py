@@ -45,11 +45,27 @@ PIECES: dict[str, str] = {
     "InterventionType": f"{_ARMS}.interventions.type",
     "InterventionName": f"{_ARMS}.interventions.name",
     "InterventionOtherName": f"{_ARMS}.interventions.otherNames",
+    "InterventionArmGroupLabel": f"{_ARMS}.interventions.armGroupLabels",
+    "InterventionDescription": f"{_ARMS}.interventions.description",
     "ArmGroupLabel": f"{_ARMS}.armGroups.label",
+    "ArmGroupType": f"{_ARMS}.armGroups.type",
+    "ArmGroupDescription": f"{_ARMS}.armGroups.description",
+    "ArmGroupInterventionName": f"{_ARMS}.armGroups.interventionNames",
+    "PrimaryOutcomeMeasure": "protocolSection.outcomesModule.primaryOutcomes.measure",
+    "PrimaryOutcomeTimeFrame": "protocolSection.outcomesModule.primaryOutcomes.timeFrame",
+    "DesignAllocation": f"{_DESIGN}.designInfo.allocation",
+    "DesignInterventionModel": f"{_DESIGN}.designInfo.interventionModel",
+    "DesignMasking": f"{_DESIGN}.designInfo.maskingInfo.masking",
+    "DesignPrimaryPurpose": f"{_DESIGN}.designInfo.primaryPurpose",
     "LeadSponsorName": "protocolSection.sponsorCollaboratorsModule.leadSponsor.name",
     "BriefSummary": "protocolSection.descriptionModule.briefSummary",
     "ConditionMeshTerm": "derivedSection.conditionBrowseModule.meshes.term",
+    "ConditionAncestorTerm": "derivedSection.conditionBrowseModule.ancestors.term",
     "InterventionMeshTerm": "derivedSection.interventionBrowseModule.meshes.term",
+    "InterventionAncestorTerm": "derivedSection.interventionBrowseModule.ancestors.term",
+    "ReferencePMID": "protocolSection.referencesModule.references.pmid",
+    "ReferenceType": "protocolSection.referencesModule.references.type",
+    "ReferenceCitation": "protocolSection.referencesModule.references.citation",
     "HasResults": "hasResults",
 }
 _PIECES_FOLDED = {name.casefold(): path for name, path in PIECES.items()}
@@ -61,12 +77,16 @@ SEARCH_AREAS: dict[str, tuple[str, ...]] = {
         "BriefTitle",
         "OfficialTitle",
         "ConditionMeshTerm",
+        "ConditionAncestorTerm",
     ),
     "InterventionSearch": (
         "InterventionName",
         "InterventionOtherName",
+        "InterventionDescription",
         "ArmGroupLabel",
+        "ArmGroupDescription",
         "InterventionMeshTerm",
+        "InterventionAncestorTerm",
     ),
 }
 BASIC_SEARCH = "BasicSearch"
@@ -115,7 +135,7 @@ def keep_tree(fields: str) -> KeepTree | None:
     for name in names:
         path = _PIECES_FOLDED.get(name.casefold(), name)
         if path.split(".")[0] not in _TOP_LEVEL:
-            raise ValueError(f"Unknown field in the fields parameter: {name}")
+            raise ValueError(f"Parameter 'fields' contains invalid field name: '{name}'")
         _graft(tree, path.split("."))
     return tree
 

@@ -27,6 +27,7 @@ from db.enums import ClaimStatus, EventKind
 from db.models import Base, Claim, ClaimStudy, ClaimSyncState, Flag, Study, StudyEvent
 from db.trial_counts import refresh_trial_counts
 from tracker.ctgov.records import PartialDate, StudyRecord
+from tracker.relevance.links import counts_for_claim, link_relevance
 from tracker.sync.flag_rules import StudyFacts, Transition, due_flags
 from tracker.sync.matching import TopicMatcher
 from tracker.sync.study_rows import COMPARED, changes, study_row
@@ -51,6 +52,7 @@ class ClaimPlan:
     as_of: date
     mode: Mode
     updated_since: date | None = None
+    min_relevance: str = "direct"
 
 
 @dataclass
@@ -96,6 +98,14 @@ class _Page:
         ]
 
 
+def _stored_relevance(link: Any) -> dict[str, Any]:
+    return {
+        "relevance_tier": link.relevance_tier,
+        "relevance_score": link.relevance_score,
+        "relevance_reasons": link.relevance_reasons,
+    }
+
+
 class ClaimSync:
     """Applies a claim's fetched pages to the database, one page at a time."""
 
@@ -107,6 +117,8 @@ class ClaimSync:
         self.matcher = TopicMatcher(plan.topic)
         self.recount: set[str] = set()
         """Claims whose trial counts this sync changed (`db.trial_counts`)."""
+        self.counted: dict[str, bool] = {}
+        """Whether each study of this page counts for the claim (and so may raise flags)."""
 
     def apply(self, records: Sequence[StudyRecord]) -> None:
         """Store, link, record and flag one page of fetched studies."""
@@ -124,7 +136,11 @@ class ClaimSync:
         if linked:
             self.recount.add(self.plan.claim_id)
         judged = set(page.rows) if self.plan.mode == "full" else linked | changed
-        pairs = {(self.plan.claim_id, nct_id): self.plan.as_of for nct_id in judged}
+        pairs = {
+            (self.plan.claim_id, nct_id): self.plan.as_of
+            for nct_id in judged
+            if self.counted[nct_id]
+        }
         pairs.update(self._claims_of_changed(changed))
         self._raise_flags(pairs, page.records)
 
@@ -231,7 +247,8 @@ class ClaimSync:
         self._insert_events(events)
 
     def _write_links(self, page: _Page) -> set[str]:
-        """Link the page's studies to the claim; the ids newly linked or matching again."""
+        """Link the page's studies to the claim, judging their relevance; the ids newly
+        linked, matching again, or newly counting for the claim."""
         claim_id, version = self.plan.claim_id, self.plan.topic_version
         existing = {
             link.nct_id: link
@@ -241,13 +258,23 @@ class ClaimSync:
                     ClaimStudy.is_matching,
                     ClaimStudy.topic_version,
                     ClaimStudy.matched_on,
+                    ClaimStudy.relevance_tier,
+                    ClaimStudy.relevance_score,
+                    ClaimStudy.relevance_reasons,
+                    ClaimStudy.screening,
                 ).where(ClaimStudy.claim_id == claim_id, ClaimStudy.nct_id.in_(list(page.rows)))
             )
         }
         new, updates, events = [], [], []
+        promoted: set[str] = set()
         for nct_id, record in page.records.items():
             why = self.matcher.matched_on(record)
+            relevance = link_relevance(self.plan.topic, record)
             link = existing.get(nct_id)
+            screening = link.screening if link is not None else None
+            self.counted[nct_id] = counts_for_claim(
+                relevance["relevance_tier"], screening, self.plan.min_relevance
+            )
             detail = {"topic_version": version, "matched_on": why}
             if link is None:
                 new.append(
@@ -258,10 +285,15 @@ class ClaimSync:
                         "matched_on": why,
                         "is_matching": True,
                         "first_linked_at": self.now,
+                        **relevance,
                     }
                 )
                 events.append(self._event(nct_id, EventKind.LINKED, detail, claim=True))
-            elif not link.is_matching or (link.topic_version, link.matched_on) != (version, why):
+            elif (
+                not link.is_matching
+                or (link.topic_version, link.matched_on) != (version, why)
+                or _stored_relevance(link) != relevance
+            ):
                 updates.append(
                     {
                         "claim_id": claim_id,
@@ -270,17 +302,23 @@ class ClaimSync:
                         "matched_on": why,
                         "is_matching": True,
                         "unmatched_at": None,
+                        **relevance,
                     }
                 )
                 if not link.is_matching:
                     events.append(self._event(nct_id, EventKind.REMATCHED, detail, claim=True))
+                elif link.relevance_tier != relevance["relevance_tier"]:
+                    self.recount.add(claim_id)
+                    was = counts_for_claim(link.relevance_tier, screening, self.plan.min_relevance)
+                    if self.counted[nct_id] and not was:
+                        promoted.add(nct_id)
         if new:
             self.db.execute(_table(ClaimStudy).insert(), new)
         if updates:
             self.session.execute(update(ClaimStudy), updates)
         self._insert_events(events)
         self.result.links_created += len(new)
-        return {event["nct_id"] for event in events}
+        return {event["nct_id"] for event in events} | promoted
 
     def _claims_of_changed(self, nct_ids: set[str]) -> dict[tuple[str, str], date]:
         """The links of studies that changed: each claim they count for is recounted, and
@@ -288,7 +326,15 @@ class ClaimSync:
         if not nct_ids:
             return {}
         rows = self.db.execute(
-            select(ClaimStudy.claim_id, ClaimStudy.nct_id, Claim.as_of, Claim.status)
+            select(
+                ClaimStudy.claim_id,
+                ClaimStudy.nct_id,
+                ClaimStudy.relevance_tier,
+                ClaimStudy.screening,
+                Claim.as_of,
+                Claim.status,
+                Claim.min_relevance,
+            )
             .join(Claim, Claim.id == ClaimStudy.claim_id)
             .where(ClaimStudy.nct_id.in_(sorted(nct_ids)), ClaimStudy.is_matching)
         ).all()
@@ -296,7 +342,9 @@ class ClaimSync:
         return {
             (row.claim_id, row.nct_id): row.as_of
             for row in rows
-            if row.claim_id != self.plan.claim_id and row.status == ClaimStatus.ACTIVE
+            if row.claim_id != self.plan.claim_id
+            and row.status == ClaimStatus.ACTIVE
+            and counts_for_claim(row.relevance_tier, row.screening, row.min_relevance)
         }
 
     def _transitions(self, nct_ids: list[str]) -> dict[str, list[Transition]]:

@@ -92,7 +92,14 @@ def plan_claim(
     full_sync_days: int = DEFAULT_FULL_SYNC_DAYS,
 ) -> ClaimPlan:
     """Decide how much of a claim to fetch."""
-    plan = ClaimPlan(claim.id, stored_topic(claim.topic), claim.topic_version, claim.as_of, "full")
+    plan = ClaimPlan(
+        claim.id,
+        stored_topic(claim.topic),
+        claim.topic_version,
+        claim.as_of,
+        "full",
+        min_relevance=claim.min_relevance,
+    )
     if (
         full
         or state is None
@@ -128,6 +135,10 @@ def query_for(topic: Topic, updated_since: date | None = None) -> StudyQuery:
         terms=topic.terms,
         study_types=topic.study_types,
         updated_since=updated_since,
+        exclude_conditions=topic.exclude_conditions,
+        exclude_interventions=topic.exclude_interventions,
+        exclude_terms=topic.exclude_terms,
+        phases=topic.phases,
     )
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from db.enums import PHASE_RANK, EventKind
-from tracker.ctgov.records import PartialDate, StudyDate, StudyRecord
+from tracker.ctgov.records import Mesh, PartialDate, StudyDate, StudyRecord
 
 KEY_DATES = ("start_date", "primary_completion_date", "completion_date")
 COMPARED = (
@@ -31,6 +31,10 @@ def _key_date(value: StudyDate | None) -> tuple[str | None, str | None]:
     return (value.date.text, value.type) if value is not None else (None, None)
 
 
+def _mesh(mesh: Mesh) -> dict[str, list[str]]:
+    return {"terms": list(mesh.terms), "ancestors": list(mesh.ancestors)}
+
+
 def study_row(record: StudyRecord) -> dict[str, Any]:
     """The `studies` columns for a record, with a hash of them to skip unchanged studies."""
     ranks = [PHASE_RANK[phase] for phase in record.phases if phase in PHASE_RANK]
@@ -48,9 +52,33 @@ def study_row(record: StudyRecord) -> dict[str, Any]:
         "conditions": list(record.conditions),
         "keywords": list(record.keywords),
         "interventions": [
-            {"type": i.type, "name": i.name, "other_names": list(i.other_names)}
+            {
+                "type": i.type,
+                "name": i.name,
+                "other_names": list(i.other_names),
+                "arm_labels": list(i.arm_labels),
+            }
             for i in record.interventions
         ],
+        "brief_summary": record.brief_summary,
+        "arm_groups": [
+            {
+                "label": arm.label,
+                "type": arm.type,
+                "description": arm.description,
+                "intervention_names": list(arm.intervention_names),
+            }
+            for arm in record.arm_groups
+        ],
+        "primary_outcomes": [
+            {"measure": o.measure, "time_frame": o.time_frame} for o in record.primary_outcomes
+        ],
+        "design": asdict(record.design),
+        "mesh": {
+            "conditions": _mesh(record.condition_mesh),
+            "interventions": _mesh(record.intervention_mesh),
+        },
+        "study_references": [asdict(ref) for ref in record.references],
         "lead_sponsor": record.lead_sponsor,
         "enrollment": record.enrollment,
         "enrollment_type": record.enrollment_type,
