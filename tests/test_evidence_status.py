@@ -96,9 +96,10 @@ def test_status_table_is_one_line_per_active_claim(evidence_db: Tracker) -> None
     lines = evidence_db("status", "--wide").out.splitlines()
     assert len(lines) == 1 + len(EXPECTED)
     assert lines[0].split() == [
-        *("claim", "id", "evidence", "level", "results", "phase", "flags", "changed", "trials")
+        *("claim", "id", "evidence", "level", "results", "phase", "flags", "to", "screen"),
+        *("changed", "trials"),
     ]
     assert lines[-1].split() == [
-        *("results", "results-available", "1", "PHASE3", "2", "2026-11-24"),
+        *("results", "results-available", "1", "PHASE3", "2", "0", "2026-11-24"),
         *("2", "(1", "ongoing,", "1", "completed)"),
     ]

@@ -115,6 +115,7 @@ def run_demo(outer: Context, args: argparse.Namespace) -> int:
         not_recruiting,
         ongoing_links,
         results_posted,
+        screening_candidate,
         stopped,
         timeline,
     )
@@ -149,6 +150,16 @@ def run_demo(outer: Context, args: argparse.Namespace) -> int:
             _command(ctx, "claims", "load")
             _heading(ctx, f"first sync, {days.first_sync:%A %Y-%m-%d}")
             _night(ctx, fake, days.first_sync, [], records)
+            with ctx.transaction() as session:
+                candidate = screening_candidate(session)
+            if candidate is not None:
+                claim_id, nct_id = candidate
+                _heading(ctx, "an editor screens a trial the registry's broad search found")
+                _command(ctx, "trials", claim_id, "--tier", "indirect")
+                note = "tests the claim's transplant in this population"
+                _command(
+                    ctx, "screen", claim_id, nct_id, "--include", "--by", "demo", "--note", note
+                )
             with ctx.transaction() as session:
                 ongoing = ongoing_links(session)
             first, second = [*ongoing, None, None][:2]

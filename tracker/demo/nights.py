@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from db.enums import Decision, Tier
 from db.models import ClaimStudy, Study
 
 ONGOING = ("RECRUITING", "ACTIVE_NOT_RECRUITING", "ENROLLING_BY_INVITATION", "NOT_YET_RECRUITING")
@@ -85,14 +86,34 @@ def not_recruiting(raw: Mapping[str, Any], day: date) -> dict[str, Any]:
 
 
 def ongoing_links(session: Session) -> list[str]:
-    """The linked, still matching studies that are planned or under way: the ones a night
-    can complete or stop, in NCT id order."""
+    """The linked, still matching studies that are planned or under way and count for
+    their claim (direct, or included by a person): the ones a night can complete or stop
+    with a flag to show, in NCT id order."""
+    counts = or_(ClaimStudy.relevance_tier == Tier.DIRECT, ClaimStudy.screening == Decision.INCLUDE)
     return list(
         session.scalars(
             select(Study.nct_id)
             .join(ClaimStudy, ClaimStudy.nct_id == Study.nct_id)
-            .where(ClaimStudy.is_matching, Study.overall_status.in_(ONGOING))
+            .where(ClaimStudy.is_matching, Study.overall_status.in_(ONGOING), counts)
             .distinct()
             .order_by(Study.nct_id)
         )
     )
+
+
+def screening_candidate(session: Session) -> tuple[str, str] | None:
+    """The best-scored unscreened, ongoing `indirect` link (claim id, NCT id): the trial the
+    demo's editor looks at and includes, as `tracker screen` lets a person do."""
+    row = session.execute(
+        select(ClaimStudy.claim_id, ClaimStudy.nct_id)
+        .join(Study, Study.nct_id == ClaimStudy.nct_id)
+        .where(
+            ClaimStudy.is_matching,
+            ClaimStudy.relevance_tier == Tier.INDIRECT,
+            ClaimStudy.screening.is_(None),
+            Study.overall_status.in_(ONGOING),
+        )
+        .order_by(ClaimStudy.relevance_score.desc(), ClaimStudy.claim_id, ClaimStudy.nct_id)
+        .limit(1)
+    ).first()
+    return None if row is None else (row.claim_id, row.nct_id)
