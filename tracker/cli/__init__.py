@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 from collections.abc import Sequence
-from types import FrameType
 from typing import Any
 
 import tracker
@@ -22,6 +20,7 @@ from tracker.cli import catalog, dev, digest, flags, schema, status, sync
 from tracker.cli.context import Context
 from tracker.config import load_settings
 from tracker.errors import REPORTABLE
+from tracker.interrupts import Interrupts
 
 COMMAND_PLUGINS = "tracker.commands"
 """Entry points that add commands: `jobs` adds `schedule` without `tracker` importing it."""
@@ -66,9 +65,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _terminated(_signum: int, _frame: FrameType | None) -> None:
-    """SIGTERM unwinds like Ctrl-C: open transactions roll back, the sync run is closed."""
-    raise KeyboardInterrupt
+INTERRUPTS = Interrupts()
+"""SIGINT and SIGTERM unwind like Ctrl-C (open transactions roll back, the sync run is
+closed as interrupted), but never from inside the database stack: see `tracker.interrupts`."""
+
+
+def _interrupted() -> int:
+    print("tracker: interrupted", file=sys.stderr)
+    return INTERRUPTS.exit_status
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -80,17 +84,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
         force=True,
     )
-    signal.signal(signal.SIGTERM, _terminated)
+    INTERRUPTS.install()
     ctx: Context | None = None
     try:
         ctx = Context(load_settings())
-        return args.run(ctx, args)
+        status = args.run(ctx, args)
+        INTERRUPTS.check()
+        return status
     except REPORTABLE as exc:
+        if INTERRUPTS.signum is not None:
+            return _interrupted()
         print(f"tracker: error: {exc}", file=sys.stderr)
         return exc.exit_status
     except KeyboardInterrupt:
-        print("tracker: interrupted", file=sys.stderr)
-        return 130
+        return _interrupted()
     except BrokenPipeError:
         sys.stderr.close()
         return 1

@@ -89,6 +89,7 @@ def _totals(report: SyncReport) -> str:
 
 
 def run_sync(ctx: Context, args: argparse.Namespace) -> int:
+    from tracker.cli import INTERRUPTS
     from tracker.ctgov.client import CtgovClient
     from tracker.sync import sync
 
@@ -103,6 +104,7 @@ def run_sync(ctx: Context, args: argparse.Namespace) -> int:
                 claim_ids=args.claims,
                 full=args.full,
                 progress=progress,
+                checkpoint=INTERRUPTS.check,
             )
         finally:
             if progress is not None:

@@ -7,8 +7,9 @@ queries whatever its size: nothing is queried per study.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -23,7 +24,10 @@ from db.trial_counts import refresh_trial_counts
 from tracker.ctgov.records import PartialDate, StudyRecord
 from tracker.sync.matching import TopicMatcher
 from tracker.sync.rules import StudyFacts, Transition, due_flags
+from tracker.sync.storable import Unstorable
 from tracker.sync.studies import COMPARED, changes, study_row
+
+log = logging.getLogger(__name__)
 
 Mode = Literal["full", "incremental", "unchanged"]
 
@@ -59,6 +63,8 @@ class ClaimResult:
     unmatched: int = 0
     events_created: int = 0
     flags_created: int = 0
+    skipped: int = 0
+    warnings: list[dict[str, str]] = field(default_factory=list)
     error: str | None = None
 
 
@@ -82,8 +88,18 @@ class _Page:
 class ClaimSync:
     """Applies a claim's fetched pages to the database, one page at a time."""
 
-    def __init__(self, session: Session, plan: ClaimPlan, run_id: int, now: datetime) -> None:
+    def __init__(
+        self,
+        session: Session,
+        plan: ClaimPlan,
+        run_id: int,
+        now: datetime,
+        guard: Callable[[], None] = lambda: None,
+    ) -> None:
+        """`guard` is called around each page's writes and at the end of `finish`, before
+        the commit: what it raises rolls the claim back."""
         self.session, self.plan, self.run_id, self.now = session, plan, run_id, now
+        self.guard = guard
         self.db = session.connection()
         self.result = ClaimResult(plan.claim_id, plan.mode)
         self.seen: set[str] = set()
@@ -93,13 +109,20 @@ class ClaimSync:
 
     def apply(self, records: Sequence[StudyRecord]) -> None:
         """Store, link, record and flag one page of fetched studies."""
+        self.guard()
+        self._apply(records)
+        self.guard()
+
+    def _apply(self, records: Sequence[StudyRecord]) -> None:
         fresh = {r.nct_id: r for r in records if r.nct_id not in self.seen}
         if not fresh:
             return
         self.seen.update(fresh)
         self.result.fetched += len(fresh)
-        page = _Page({nct_id: study_row(r) for nct_id, r in fresh.items()}, fresh)
-        page.stored = self._stored_studies(list(fresh))
+        page = self._storable_page(fresh)
+        if not page.rows:
+            return
+        page.stored = self._stored_studies(list(page.rows))
         self._write_studies(page)
         linked = self._write_links(page)
         changed = set(page.changed)
@@ -109,6 +132,20 @@ class ClaimSync:
         pairs = {(self.plan.claim_id, nct_id): self.plan.as_of for nct_id in judged}
         pairs.update(self._claims_of_changed(changed))
         self._raise_flags(pairs, page.records)
+
+    def _storable_page(self, fresh: dict[str, StudyRecord]) -> _Page:
+        """The page's rows; a study no database can hold is skipped with one warning."""
+        rows: dict[str, dict[str, Any]] = {}
+        for nct_id, record in fresh.items():
+            try:
+                rows[nct_id] = study_row(record)
+            except Unstorable as exc:
+                log.warning("claim %s: skipping %s: %s", self.plan.claim_id, nct_id, exc)
+                self.result.skipped += 1
+                self.result.warnings.append(
+                    {"nct_id": nct_id, "field": exc.field, "problem": exc.problem}
+                )
+        return _Page(rows, {nct_id: fresh[nct_id] for nct_id in rows})
 
     def finish(self, data_timestamp: str | None, watermark: date) -> None:
         """Close the walk: mark links no longer found (full syncs only), recount the trials
@@ -126,6 +163,7 @@ class ClaimSync:
         if self.plan.mode == "full":
             state.full_synced_at = self.now
         self.session.flush()
+        self.guard()
 
     def _stored_studies(self, nct_ids: list[str]) -> dict[str, dict[str, Any]]:
         columns = [Study.nct_id, *(getattr(Study, name) for name in COMPARED)]

@@ -24,12 +24,14 @@ from claims.spec import Topic
 from db.engine import describe, transaction
 from db.enums import ClaimStatus, RunOutcome
 from db.errors import DatabaseError
-from db.locks import LockHeld, exclusive
+from db.locks import HeldLock, LockHeld, LockLost, exclusive
 from db.models import Article, Claim, ClaimSyncState, SyncRun
 from tracker.ctgov.client import CtgovClient
 from tracker.ctgov.query import StudyQuery
 from tracker.errors import ApiError, ApiUnavailable, SyncAlreadyRunning, UsageError
+from tracker.interrupts import critical
 from tracker.sync.claim import ClaimPlan, ClaimResult, ClaimSync
+from tracker.sync.storable import shown
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,8 @@ OVERLAP = timedelta(days=2)
 """How far before its bookmark an incremental sync starts, so nothing at the edge is missed."""
 
 LOCK_NAME = "sync"
+MAX_WARNINGS = 100
+"""How many warnings (skipped studies) a run record keeps; `studies_skipped` counts all."""
 
 
 class SyncProgress(Protocol):
@@ -58,6 +62,8 @@ class SyncReport:
     data_timestamp: str | None
     results: list[ClaimResult] = field(default_factory=list)
     requests: int = 0
+    malformed: int = 0
+    """Studies the client skipped for want of a usable NCT id."""
 
     @property
     def failed(self) -> list[ClaimResult]:
@@ -156,6 +162,7 @@ class _Breaker:
         return self.in_a_row >= self.LIMIT
 
 
+@critical
 def _start_run(
     engine: Engine, now: datetime, full: bool, data_timestamp: str | None, total: int
 ) -> int:
@@ -185,9 +192,11 @@ def _outcome(results: Sequence[ClaimResult]) -> RunOutcome:
     return RunOutcome.FAILED if failed == len(results) else RunOutcome.PARTIAL
 
 
+@critical
 def _finish_run(engine: Engine, report: SyncReport, now: datetime) -> None:
     results = report.results
     ok = [result for result in results if result.error is None]
+    warnings = [warning for r in ok for warning in r.warnings]
     with transaction(engine) as session:
         session.execute(
             update(SyncRun)
@@ -202,6 +211,8 @@ def _finish_run(engine: Engine, report: SyncReport, now: datetime) -> None:
                 links_created=sum(r.links_created for r in ok),
                 events_created=sum(r.events_created for r in ok),
                 flags_created=sum(r.flags_created for r in ok),
+                studies_skipped=report.malformed + sum(r.skipped for r in ok),
+                warnings=warnings[:MAX_WARNINGS],
                 errors=[{"claim_id": r.claim_id, "error": r.error} for r in results if r.error],
             )
         )
@@ -216,6 +227,7 @@ def _sync_claim(
     data_timestamp: str | None,
     progress: SyncProgress | None,
     breaker: _Breaker,
+    guard: Callable[[], None],
 ) -> ClaimResult:
     if plan.mode == "unchanged":
         return ClaimResult(plan.claim_id, plan.mode)
@@ -226,7 +238,7 @@ def _sync_claim(
     claim_sync: ClaimSync | None = None
     try:
         with transaction(engine) as session:
-            claim_sync = ClaimSync(session, plan, run_id, now)
+            claim_sync = ClaimSync(session, plan, run_id, now, guard)
             for page in client.iter_pages(query_for(plan.topic, plan.updated_since)):
                 claim_sync.apply(page)
                 if progress is not None:
@@ -234,6 +246,8 @@ def _sync_claim(
             claim_sync.finish(data_timestamp, _watermark(data_timestamp, now))
         result = claim_sync.result
         breaker.succeeded()
+    except LockLost:
+        raise
     except (ApiError, DatabaseError) as exc:
         breaker.failed(exc)
         result = _failure(plan, claim_sync, str(exc))
@@ -246,7 +260,7 @@ def _sync_claim(
 
 def _failure(plan: ClaimPlan, claim_sync: ClaimSync | None, error: str) -> ClaimResult:
     fetched = claim_sync.result.fetched if claim_sync is not None else 0
-    return ClaimResult(plan.claim_id, plan.mode, fetched=fetched, error=error)
+    return ClaimResult(plan.claim_id, plan.mode, fetched=fetched, error=shown(error))
 
 
 def sync(
@@ -258,19 +272,33 @@ def sync(
     full: bool = False,
     progress: SyncProgress | None = None,
     should_stop: Callable[[], bool] | None = None,
+    checkpoint: Callable[[], None] | None = None,
 ) -> SyncReport:
     """Sync the active claims (or those named); only one sync runs per database at a time.
 
     `should_stop` is asked before each claim: once it says yes, the run ends as
-    `interrupted` after the claim in hand, whose transaction completes.
+    `interrupted` after the claim in hand, whose transaction completes. `checkpoint` is
+    called before and after each page's writes and before each commit; whatever it raises
+    (the command line: a deferred interrupt) rolls the claim in hand back and ends the run.
+    Losing the lock (`LockLost`) does too.
     """
     try:
-        with exclusive(engine, LOCK_NAME):
-            return _run(engine, client, clock, claim_ids, full, progress, should_stop)
+        with exclusive(engine, LOCK_NAME) as lock:
+            guard = _guard(lock, checkpoint)
+            return _run(engine, client, clock, claim_ids, full, progress, should_stop, guard)
     except LockHeld:
         raise SyncAlreadyRunning(
             f"another sync is running against {describe(engine)}; try again when it has finished"
         ) from None
+
+
+def _guard(lock: HeldLock, checkpoint: Callable[[], None] | None) -> Callable[[], None]:
+    def guard() -> None:
+        if checkpoint is not None:
+            checkpoint()
+        lock.check()
+
+    return guard
 
 
 def _run(
@@ -281,16 +309,19 @@ def _run(
     full: bool,
     progress: SyncProgress | None,
     should_stop: Callable[[], bool] | None,
+    guard: Callable[[], None],
 ) -> SyncReport:
     now = clock()
     claims = _claims(engine, claim_ids)
     requests_before = client.requests_made
+    malformed_before = client.stats.malformed_studies
     breaker = _Breaker()
     data_timestamp = _data_timestamp(client, breaker)
     run_id = _start_run(engine, now, full, data_timestamp, len(claims))
     report = SyncReport(run_id, RunOutcome.RUNNING, data_timestamp)
     try:
         for index, (claim, state) in enumerate(claims):
+            guard()
             if should_stop is not None and should_stop():
                 report.outcome = RunOutcome.INTERRUPTED
                 return report
@@ -298,16 +329,18 @@ def _run(
             if progress is not None:
                 progress.claim_started(plan, index, len(claims))
             result = _sync_claim(
-                engine, client, plan, run_id, now, data_timestamp, progress, breaker
+                engine, client, plan, run_id, now, data_timestamp, progress, breaker, guard
             )
             report.results.append(result)
             if progress is not None:
                 progress.claim_done(result)
+            guard()
         report.outcome = _outcome(report.results)
     except BaseException:
         report.outcome = RunOutcome.INTERRUPTED
         raise
     finally:
         report.requests = client.requests_made - requests_before
+        report.malformed = client.stats.malformed_studies - malformed_before
         _finish_run(engine, report, clock())
     return report
