@@ -17,6 +17,8 @@ Functions registered with `critical` (recording a run's outcome) defer signals t
 from __future__ import annotations
 
 import signal
+import sys
+import threading
 from collections.abc import Callable
 from types import CodeType, FrameType
 from typing import TypeVar
@@ -44,6 +46,19 @@ def _deferring(frame: FrameType | None) -> bool:
             return True
         frame = frame.f_back
     return False
+
+
+def exit_quietly_until_handled() -> None:
+    """Until a command installs `Interrupts`, a signal ends the process at once with status
+    128 + its number and one line, no traceback: nothing has started that needs closing."""
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, _exit)
+
+
+def _exit(signum: int, _frame: FrameType | None) -> None:
+    sys.stderr.write("tracker: interrupted\n")
+    raise SystemExit(128 + signum)
 
 
 class Interrupts:

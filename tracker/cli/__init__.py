@@ -16,11 +16,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import tracker
-from tracker.cli import catalog, dev, digest, flags, schema, status, sync
-from tracker.cli.context import Context
-from tracker.config import load_settings
-from tracker.errors import REPORTABLE
-from tracker.interrupts import Interrupts
+from tracker.interrupts import Interrupts, exit_quietly_until_handled
+
+exit_quietly_until_handled()
+
+from tracker.cli import catalog, dev, digest, flags, schema, status, sync  # noqa: E402
+from tracker.cli.context import Context  # noqa: E402
+from tracker.config import load_settings  # noqa: E402
+from tracker.errors import REPORTABLE  # noqa: E402
 
 COMMAND_PLUGINS = "tracker.commands"
 """Entry points that add commands: `jobs` adds `schedule` without `tracker` importing it."""
