@@ -22,6 +22,7 @@ exit_quietly_until_handled()
 
 from tracker.cli import catalog, dev, digest, flags, schema, status, sync  # noqa: E402
 from tracker.cli.context import Context  # noqa: E402
+from tracker.cli.safe_text import for_terminal  # noqa: E402
 from tracker.config import load_settings  # noqa: E402
 from tracker.errors import REPORTABLE  # noqa: E402
 
@@ -97,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except REPORTABLE as exc:
         if INTERRUPTS.signum is not None:
             return _interrupted()
-        print(f"tracker: error: {exc}", file=sys.stderr)
+        print(f"tracker: error: {for_terminal(str(exc))}", file=sys.stderr)
         return exc.exit_status
     except KeyboardInterrupt:
         return _interrupted()

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Literal, TextIO
 
+from tracker.cli.safe_text import for_spreadsheet, for_terminal
+
 Format = Literal["table", "json", "csv"]
 FORMATS: tuple[Format, ...] = ("table", "json", "csv")
 MAX_CELL = 60
@@ -62,7 +64,9 @@ def write_table(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], out: T
         return
     headers = [field.replace("_", " ") for field in fields]
     flat = [flatten(row) for row in rows]
-    body = [[_clip(cell(row.get(field)), MAX_CELL) for field in fields] for row in flat]
+    body = [
+        [_clip(for_terminal(cell(row.get(field))), MAX_CELL) for field in fields] for row in flat
+    ]
     widths = [max(len(text) for text in column) for column in zip(headers, *body, strict=True)]
     for line in [headers, *body]:
         out.write(
@@ -76,7 +80,9 @@ def write_csv(rows: Iterable[Mapping[str, Any]], fields: Sequence[str], out: Tex
     writer.writerow(fields)
     for row in rows:
         flat = flatten(row)
-        writer.writerow([cell(flat.get(field), "; ") for field in fields])
+        writer.writerow(
+            [for_spreadsheet(flat.get(field), cell(flat.get(field), "; ")) for field in fields]
+        )
 
 
 def emit(
@@ -112,4 +118,4 @@ def write_fields(pairs: Sequence[tuple[str, Any]], out: TextIO) -> None:
     """A record for people: one `label  value` line per field."""
     width = max(len(label) for label, _ in pairs)
     for label, value in pairs:
-        out.write(f"{label.ljust(width)}  {cell(value)}\n")
+        out.write(f"{label.ljust(width)}  {for_terminal(cell(value))}\n")

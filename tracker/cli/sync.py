@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from tracker.cli.context import Context
 from tracker.cli.output import add_format_option, emit
+from tracker.cli.safe_text import for_terminal
 from tracker.wording import plural
 
 if TYPE_CHECKING:
@@ -116,5 +117,6 @@ def run_sync(ctx: Context, args: argparse.Namespace) -> int:
         if args.format == "table":
             print(_totals(report), file=ctx.out)
     for failed in report.failed:
-        print(f"tracker: claim {failed.claim_id} failed: {failed.error}", file=ctx.err)
+        error = for_terminal(failed.error or "")
+        print(f"tracker: claim {failed.claim_id} failed: {error}", file=ctx.err)
     return 1 if report.failed else 0
