@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -40,7 +41,9 @@ def connect(url: str) -> Engine:
         parsed = make_url(url)
         engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
     except (sa_exc.ArgumentError, ValueError) as exc:
-        raise DatabaseUnavailable(f"bad database URL {url!r}: {exc}") from None
+        raise DatabaseUnavailable(
+            f"bad database URL {masked(url)!r}: {str(exc).replace(url, masked(url))}"
+        ) from None
     except ModuleNotFoundError as exc:
         raise DatabaseUnavailable(
             f"no driver for {url.split(':', 1)[0]!r} ({exc.name} is not installed;"
@@ -49,6 +52,14 @@ def connect(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _configure_sqlite)
     return engine
+
+
+_PASSWORD = re.compile(r"(?<=://)([^/@:]*):[^/]*@")
+
+
+def masked(url: str) -> str:
+    """A URL as text with any password replaced by `***`, even one SQLAlchemy cannot read."""
+    return _PASSWORD.sub(lambda match: f"{match.group(1)}:***@", url)
 
 
 def describe(engine: Engine) -> str:

@@ -50,6 +50,7 @@ class Settings:
     smtp_user: str | None = None
     smtp_password: str | None = field(default=None, repr=False)
     smtp_from: str | None = None
+    smtp_plaintext_login: bool = False
     digest_to: tuple[str, ...] = ()
     sync_cron: str = DEFAULT_SYNC_CRON
     digest_cron: str = DEFAULT_DIGEST_CRON
@@ -116,6 +117,17 @@ def _secret(name: str, value: Any) -> str:
     return value
 
 
+def _flag(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{_variable(name)} must be true or false, not {value!r}")
+
+
 def _addresses(name: str, value: Any) -> tuple[str, ...]:
     items = value if isinstance(value, list) else str(value).split(",")
     addresses = tuple(str(item).strip() for item in items if str(item).strip())
@@ -137,6 +149,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "smtp_user": _text,
     "smtp_password": _secret,
     "smtp_from": _text,
+    "smtp_plaintext_login": _flag,
     "digest_to": _addresses,
     "sync_cron": _text,
     "digest_cron": _text,
