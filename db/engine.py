@@ -20,6 +20,10 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 """How long a SQLite writer waits for another writer before giving up."""
 
 
+MAX_DETAIL = 300
+"""How much of a driver's message an error keeps (some echo whole statements)."""
+
+
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     """Foreign keys, a wait for other writers, and WAL with `synchronous = NORMAL`.
 
@@ -69,20 +73,21 @@ def describe(engine: Engine) -> str:
 
 def translate(exc: sa_exc.SQLAlchemyError, engine: Engine) -> DatabaseError:
     """The `db.errors` error a SQLAlchemy error stands for."""
-    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:MAX_DETAIL]
     if "database is locked" in detail or "lock timeout" in detail:
         return DatabaseLocked(f"{describe(engine)} is locked by another process: {detail}")
-    if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
+    unusable = "file is not a database" in detail or "readonly database" in detail
+    if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError) or unusable:
         return DatabaseUnavailable(f"cannot use database {describe(engine)}: {detail}")
     return DatabaseError(f"database error on {describe(engine)}: {detail}")
 
 
 @contextmanager
 def errors_translated(engine: Engine) -> Iterator[None]:
-    """Run a block with SQLAlchemy's operational errors raised as `db.errors` ones."""
+    """Run a block with the driver's errors (wrapped by SQLAlchemy) raised as `db.errors` ones."""
     try:
         yield
-    except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
+    except sa_exc.DBAPIError as exc:
         raise translate(exc, engine) from exc
 
 

@@ -9,12 +9,14 @@ name in lower case without the `TRACKER_` prefix (`database_url`, `rate_limit`,
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tzlocal
@@ -25,6 +27,8 @@ DEFAULT_DATABASE_URL = "sqlite:///tracker.db"
 DEFAULT_API_URL = "https://clinicaltrials.gov/api/v2"
 DEFAULT_RATE_LIMIT = 40.0
 """Requests per minute: community guidance puts the public limit near 50 per IP."""
+MIN_RATE_LIMIT = 0.1
+"""The slowest rate accepted (one request in ten minutes); 0 means no limit."""
 
 DEFAULT_SMTP_PORT = 587
 """Mail submission; STARTTLS is used when the server offers it, port 465 is TLS from the start."""
@@ -86,9 +90,27 @@ def _rate(name: str, value: Any) -> float:
         raise ConfigError(
             f"{_variable(name)} must be a number of requests per minute, not {value!r}"
         ) from None
+    if not math.isfinite(rate):
+        raise ConfigError(f"{_variable(name)} must be a finite number, not {value!r}")
     if rate < 0:
         raise ConfigError(f"{_variable(name)} must not be negative (0 means no limit)")
+    if 0 < rate < MIN_RATE_LIMIT:
+        raise ConfigError(
+            f"{_variable(name)} must be 0 (no limit) or at least {MIN_RATE_LIMIT} requests a minute"
+        )
     return rate
+
+
+def _api_url(name: str, value: Any) -> str:
+    text = _text(name, value).rstrip("/")
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (reading it checks it)
+    except ValueError as exc:
+        raise ConfigError(f"{_variable(name)} is not a URL: {text!r} ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{_variable(name)} must be an http(s) URL with a host, not {text!r}")
+    return text
 
 
 def _zone(name: str, value: Any) -> str:
@@ -141,7 +163,7 @@ def _addresses(name: str, value: Any) -> tuple[str, ...]:
 
 _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "database_url": _text,
-    "ctgov_api_url": lambda name, value: _text(name, value).rstrip("/"),
+    "ctgov_api_url": _api_url,
     "rate_limit": _rate,
     "timezone": _zone,
     "smtp_host": _text,
