@@ -4,6 +4,7 @@ DatabaseError
 ├── DatabaseUnavailable   cannot open or reach the database (bad URL, missing driver, down)
 ├── DatabaseLocked        another process holds a write lock past the wait limit
 └── SchemaMismatch        the database's schema is not the one this code needs
+    └── ForeignDatabase   the database holds another application's tables, not ours
 """
 
 from __future__ import annotations
@@ -25,3 +26,9 @@ class DatabaseLocked(DatabaseError):
 
 class SchemaMismatch(DatabaseError):
     """The database's schema revision differs from the one this code was built for."""
+
+
+class ForeignDatabase(SchemaMismatch):
+    """The database is not empty and was not made by the tracker: it is left untouched."""
+
+    exit_status = 2

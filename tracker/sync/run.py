@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import selectinload
@@ -194,28 +194,39 @@ def _outcome(results: Sequence[ClaimResult]) -> RunOutcome:
 
 @critical
 def _finish_run(engine: Engine, report: SyncReport, now: datetime) -> None:
+    """Record the run's outcome; when that fails (a full disk), record it without the
+    error texts and warnings, which take the room, rather than leave the run `running`."""
+    values = _finished(report, now)
+    try:
+        _update_run(engine, report.run_id, values)
+    except DatabaseError as exc:
+        log.warning("cannot record the run in full (%s): recording its outcome alone", exc)
+        _update_run(engine, report.run_id, {**values, "errors": [], "warnings": []})
+
+
+def _update_run(engine: Engine, run_id: int, values: dict[str, Any]) -> None:
+    with transaction(engine) as session:
+        session.execute(update(SyncRun).where(SyncRun.id == run_id).values(**values))
+
+
+def _finished(report: SyncReport, now: datetime) -> dict[str, Any]:
     results = report.results
     ok = [result for result in results if result.error is None]
     warnings = [warning for r in ok for warning in r.warnings]
-    with transaction(engine) as session:
-        session.execute(
-            update(SyncRun)
-            .where(SyncRun.id == report.run_id)
-            .values(
-                finished_at=now,
-                outcome=report.outcome,
-                claims_synced=len(ok),
-                claims_failed=len(results) - len(ok),
-                requests=report.requests,
-                studies_fetched=sum(r.fetched for r in results),
-                links_created=sum(r.links_created for r in ok),
-                events_created=sum(r.events_created for r in ok),
-                flags_created=sum(r.flags_created for r in ok),
-                studies_skipped=report.malformed + sum(r.skipped for r in ok),
-                warnings=warnings[:MAX_WARNINGS],
-                errors=[{"claim_id": r.claim_id, "error": r.error} for r in results if r.error],
-            )
-        )
+    return {
+        "finished_at": now,
+        "outcome": report.outcome,
+        "claims_synced": len(ok),
+        "claims_failed": len(results) - len(ok),
+        "requests": report.requests,
+        "studies_fetched": sum(r.fetched for r in results),
+        "links_created": sum(r.links_created for r in ok),
+        "events_created": sum(r.events_created for r in ok),
+        "flags_created": sum(r.flags_created for r in ok),
+        "studies_skipped": report.malformed + sum(r.skipped for r in ok),
+        "warnings": warnings[:MAX_WARNINGS],
+        "errors": [{"claim_id": r.claim_id, "error": r.error} for r in results if r.error],
+    }
 
 
 def _sync_claim(
