@@ -66,10 +66,12 @@ class Interrupts:
 
     def __init__(self) -> None:
         self.signum: int | None = None
+        self.closing = False
+        """Set once the work is over: a signal then is only recorded, for the exit status."""
 
     def install(self) -> None:
         """Handle SIGINT and SIGTERM from now on, forgetting any signal seen before."""
-        self.signum = None
+        self.signum, self.closing = None, False
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, self.handle)
 
@@ -77,7 +79,7 @@ class Interrupts:
         first = self.signum is None
         if first:
             self.signum = signum
-        if first and _deferring(frame):
+        if first and (self.closing or _deferring(frame)):
             return
         raise KeyboardInterrupt
 

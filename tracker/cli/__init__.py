@@ -89,12 +89,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         force=True,
     )
     INTERRUPTS.install()
+    status = _run(args)
+    if INTERRUPTS.signum is not None and status != INTERRUPTS.exit_status:
+        status = _interrupted()
+    return status
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command, with its errors and interruptions turned into an exit status."""
     ctx: Context | None = None
     try:
-        ctx = Context(load_settings())
-        status = args.run(ctx, args)
-        INTERRUPTS.check()
-        return status
+        try:
+            ctx = Context(load_settings())
+            status = args.run(ctx, args)
+            INTERRUPTS.check()
+            return status
+        finally:
+            INTERRUPTS.closing = True
+            if ctx is not None:
+                ctx.close()
     except REPORTABLE as exc:
         if INTERRUPTS.signum is not None:
             return _interrupted()
@@ -105,6 +118,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 1
-    finally:
-        if ctx is not None:
-            ctx.close()
