@@ -206,36 +206,41 @@ def _refuse(source: str, problem: str, mark: yaml.Mark | None) -> NoReturn:
 
 
 def _check_shape(text: str, source: str) -> None:
-    """Refuse, from the parser's events alone, what is too deep, too large or holds NUL."""
-    depth, counts, anchors, total = 0, [0], {}, 0
+    """Refuse, from the parser's events alone, what is too deep, too large or holds NUL.
+
+    Each open collection counts the values it holds once its aliases are expanded; an
+    anchored one remembers its count, which each alias to it adds again."""
+    open_collections: list[tuple[str | None, int]] = []
+    anchored: dict[str, int] = {}
+    total = 0
     for event in yaml.parse(text, Loader=_StrictLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(open_collections) >= MAX_DEPTH:
+                _refuse(source, f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
+            open_collections.append((event.anchor, 1))
+            total += 1
+            continue
         if isinstance(event, yaml.AliasEvent):
-            size = anchors.get(event.anchor, 1)
+            size = anchored.get(event.anchor, 1)
         elif isinstance(event, yaml.ScalarEvent):
             if "\x00" in event.value:
                 _refuse(source, "NUL character in text", event.start_mark)
             size = 1
             if event.anchor:
-                anchors[event.anchor] = 1
-        elif isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                _refuse(source, f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
-            counts.append(1)
-            anchors.setdefault(f"\x00{depth}", event.anchor)
-            continue
+                anchored[event.anchor] = 1
         elif isinstance(event, yaml.CollectionEndEvent):
-            size = counts.pop()
-            anchor = anchors.pop(f"\x00{depth}", None)
+            anchor, size = open_collections.pop()
             if anchor:
-                anchors[anchor] = size
-            depth -= 1
+                anchored[anchor] = size
         else:
             continue
-        counts[-1] += size
-        total += size
+        if open_collections:
+            anchor, held = open_collections[-1]
+            open_collections[-1] = (anchor, held + size)
+        if not isinstance(event, yaml.CollectionEndEvent):
+            total += size
         if total > MAX_NODES:
-            _refuse(source, f"expands to more than {MAX_NODES} values", event.start_mark)
+            _refuse(source, f"expands to more than {MAX_NODES:,} values", event.start_mark)
 
 
 def _yaml_error(source: str, text: str, exc: yaml.YAMLError) -> ClaimFileError:

@@ -95,3 +95,17 @@ def test_the_command_refuses_a_punctuation_condition_with_exit_2(
         f"tracker: error: {path}: claim regenerate: field 'topic.conditions[0]':"
         " line 8, column 20: '\"' has no letter or digit to search for\n"
     )
+
+
+def test_a_large_honest_file_with_aliases_is_not_refused() -> None:
+    first = (
+        "  - id: claim-0\n    text: Claim 0.\n"
+        "    topic: &topic {conditions: [liver cancer, hepatocellular carcinoma],"
+        " interventions: [stem cells]}\n"
+    )
+    others = "".join(
+        f"  - id: claim-{index}\n    text: Claim {index}.\n    topic: *topic\n"
+        for index in range(1, 3000)
+    )
+    text = "article:\n  id: big\n  title: Big\nclaims:\n" + first + others
+    assert len(parse_text(text, "claims.yaml").claims) == 3000
