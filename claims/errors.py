@@ -21,15 +21,40 @@ class ClaimFileError(ClaimsError):
     """A claim file cannot be read or does not follow the format."""
 
     def __init__(
-        self, path: str, problem: str, *, claim: str | None = None, field: str | None = None
+        self,
+        path: str,
+        problem: str,
+        *,
+        claim: str | None = None,
+        field: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
     ) -> None:
         self.path, self.problem, self.claim, self.field = path, problem, claim, field
+        self.line, self.column = line, column
         where = [path]
         if claim is not None:
-            where.append(f"claim {claim}")
+            where.append(f"claim {_clipped(claim)}")
         if field is not None:
-            where.append(f"field {field!r}")
-        super().__init__(": ".join([*where, problem]))
+            where.append(f"field {_clipped(field)!r}")
+        if line is not None:
+            where.append(f"line {line}, column {column}")
+        super().__init__(": ".join([*where, _clipped(problem, MAX_PROBLEM)]))
+
+    def at(self, line: int, column: int) -> ClaimFileError:
+        """The same error, placed at a line and column of the file."""
+        return ClaimFileError(
+            self.path, self.problem, claim=self.claim, field=self.field, line=line, column=column
+        )
+
+
+MAX_PROBLEM = 300
+"""How much of a problem (which may echo the file's values) a message shows."""
+
+
+def _clipped(text: str, limit: int = 100) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 class CatalogConflict(ClaimsError):

@@ -3,6 +3,11 @@
 Validation is strict: unknown keys, duplicate keys, wrong types and bad dates are errors
 that name the file, the claim and the field, so a typo never silently changes a search.
 YAML's implicit timestamps are switched off; dates are read as `YYYY-MM-DD` text here.
+
+A file is refused before it is built into values when it is larger, deeper or expands
+(through YAML aliases) to more nodes than any claim file needs, or holds a NUL: such
+files are mistakes or attacks, and building them costs time and memory without bound.
+Errors name the line and column they are at.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from claims.errors import CatalogConflict, ClaimFileError
 from claims.spec import PHASES, RELEVANCE_TIERS, STUDY_TYPES, ArticleSpec, ClaimSpec, Topic
@@ -21,6 +27,12 @@ from claims.spec import PHASES, RELEVANCE_TIERS, STUDY_TYPES, ArticleSpec, Claim
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_ID_LENGTH = 100
+MAX_FILE_BYTES = 1_000_000
+"""A claim file is a few kilobytes; a catalog of a thousand claims fits in this."""
+MAX_DEPTH = 12
+"""How deeply collections may nest: a claim file needs four levels."""
+MAX_NODES = 100_000
+"""How many values a file may hold once its aliases are expanded."""
 
 _FILE_KEYS = {"article", "claims"}
 _ARTICLE_KEYS = {"id", "title", "url", "published"}
@@ -47,7 +59,7 @@ class _StrictLoader(yaml.SafeLoader):
             key = self.construct_object(key_node, deep=deep)
             if isinstance(key, str) and key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                    None, None, f"duplicate key {_shown(key)}", key_node.start_mark
                 )
             seen.add(key if isinstance(key, str) else id(key_node))
         return super().construct_mapping(node, deep)
@@ -57,6 +69,13 @@ _StrictLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value echoed in a message, cut short: a file's values can be of any length."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 2] + "…" + text[-1]
+
 
 Fail = Callable[[str | None, str], NoReturn]
 
@@ -101,7 +120,7 @@ def _slug(data: Mapping[str, Any], key: str, field: str, fail: Fail) -> str:
     value = _text(data, key, field, fail, required=True)
     assert value is not None
     if len(value) > MAX_ID_LENGTH or not _SLUG.match(value):
-        fail(field, f"{value!r} is not an id: use lower-case letters, digits and hyphens")
+        fail(field, f"{_shown(value)} is not an id: use lower-case letters, digits and hyphens")
     return value
 
 
@@ -110,11 +129,11 @@ def _date(data: Mapping[str, Any], key: str, field: str, fail: Fail) -> date | N
     if value is None:
         return None
     if not isinstance(value, str) or not _ISO_DATE.match(value):
-        fail(field, f"expected a date as YYYY-MM-DD, got {value!r}")
+        fail(field, f"expected a date as YYYY-MM-DD, got {_shown(value)}")
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        fail(field, f"{value!r} is not a valid date ({exc})")
+        fail(field, f"{_shown(value)} is not a valid date ({exc})")
 
 
 def _phrases(data: Mapping[str, Any], key: str, field: str, fail: Fail) -> tuple[str, ...]:
@@ -128,6 +147,8 @@ def _phrases(data: Mapping[str, Any], key: str, field: str, fail: Fail) -> tuple
         if not isinstance(item, str) or not item.strip():
             fail(f"{field}[{index}]", f"expected non-empty text, got {_kind(item)}")
         phrase = " ".join(item.split())
+        if not any(character.isalnum() for character in phrase):
+            fail(f"{field}[{index}]", f"{_shown(phrase)} has no letter or digit to search for")
         phrases.setdefault(phrase.casefold(), phrase)
     return tuple(phrases.values())
 
@@ -147,7 +168,7 @@ def _codes(
     values = _phrases(data, key, f"topic.{key}", fail)
     for index, value in enumerate(values):
         if value.upper() not in allowed:
-            fail(f"topic.{key}[{index}]", f"{value!r} is not one of {', '.join(allowed)}")
+            fail(f"topic.{key}[{index}]", f"{_shown(value)} is not one of {', '.join(allowed)}")
     return tuple(dict.fromkeys(value.upper() for value in values))
 
 
@@ -214,15 +235,126 @@ def _claims(data: Any, source: str) -> tuple[ClaimSpec, ...]:
     return tuple(claims.values())
 
 
+def _refuse(source: str, problem: str, mark: yaml.Mark | None) -> NoReturn:
+    if mark is None:
+        raise ClaimFileError(source, problem)
+    raise ClaimFileError(source, problem, line=mark.line + 1, column=mark.column + 1)
+
+
+def _check_shape(text: str, source: str) -> None:
+    """Refuse, from the parser's events alone, what is too deep, too large or holds NUL.
+
+    Each open collection counts the values it holds once its aliases are expanded; an
+    anchored one remembers its count, which each alias to it adds again."""
+    open_collections: list[tuple[str | None, int]] = []
+    anchored: dict[str, int] = {}
+    total = 0
+    for event in yaml.parse(text, Loader=_StrictLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(open_collections) >= MAX_DEPTH:
+                _refuse(source, f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
+            open_collections.append((event.anchor, 1))
+            total += 1
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            size = anchored.get(event.anchor, 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            if "\x00" in event.value:
+                _refuse(source, "NUL character in text", event.start_mark)
+            size = 1
+            if event.anchor:
+                anchored[event.anchor] = 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            anchor, size = open_collections.pop()
+            if anchor:
+                anchored[anchor] = size
+        else:
+            continue
+        if open_collections:
+            anchor, held = open_collections[-1]
+            open_collections[-1] = (anchor, held + size)
+        if not isinstance(event, yaml.CollectionEndEvent):
+            total += size
+        if total > MAX_NODES:
+            _refuse(source, f"expands to more than {MAX_NODES:,} values", event.start_mark)
+
+
+def _yaml_error(source: str, text: str, exc: yaml.YAMLError) -> ClaimFileError:
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        problem = "NUL character" if code == 0 else f"character U+{code:04X}"
+        return ClaimFileError(source, f"{problem} not allowed", line=line, column=column)
+    mark = getattr(exc, "problem_mark", None)
+    problem = f"YAML syntax error: {getattr(exc, 'problem', None) or exc}"
+    if mark is None:
+        return ClaimFileError(source, problem)
+    return ClaimFileError(source, problem, line=mark.line + 1, column=mark.column + 1)
+
+
+def _child(node: Node | None, key: str) -> Node | None:
+    if not isinstance(node, MappingNode):
+        return None
+    for key_node, value_node in node.value:
+        if isinstance(key_node, ScalarNode) and key_node.value == key:
+            return value_node
+    return None
+
+
+def _locate(root: Node, claim: str | None, field: str | None) -> yaml.Mark:
+    """Where in the file a field error is: the deepest node of its path that exists."""
+    node: Node = root
+    if claim is not None:
+        claims = _child(root, "claims")
+        if not isinstance(claims, SequenceNode):
+            return root.start_mark
+        items = claims.value
+        if claim.startswith("#") and claim[1:].isdigit():
+            index = int(claim[1:]) - 1
+            found = items[index] if 0 <= index < len(items) else None
+        else:
+            found = next((item for item in items if _scalar(_child(item, "id")) == claim), None)
+        if found is None:
+            return claims.start_mark
+        node = found
+    for part in re.findall(r"\[\d+\]|[^.\[\]]+", field or ""):
+        if part.startswith("["):
+            index = int(part[1:-1])
+            fits = isinstance(node, SequenceNode) and index < len(node.value)
+            child = node.value[index] if fits else None
+        else:
+            child = _child(node, part)
+        if child is None:
+            break
+        node = child
+    return node.start_mark
+
+
+def _scalar(node: Node | None) -> str | None:
+    return node.value if isinstance(node, ScalarNode) else None
+
+
 def parse_text(text: str, source: str) -> ArticleSpec:
     """Validate a claim file's text; `source` names it in errors."""
+    if len(text) > MAX_FILE_BYTES:
+        raise ClaimFileError(source, f"larger than {MAX_FILE_BYTES:,} characters")
     try:
+        _check_shape(text, source)
+        root = yaml.compose(text, Loader=_StrictLoader)
         data = yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ClaimFileError(source, f"{where}YAML syntax error: {problem}") from None
+        raise _yaml_error(source, text, exc) from None
+    try:
+        return _article(data, source)
+    except ClaimFileError as exc:
+        if root is None or exc.line is not None:
+            raise
+        mark = _locate(root, exc.claim, exc.field)
+        raise exc.at(mark.line + 1, mark.column + 1) from None
+
+
+def _article(data: Any, source: str) -> ArticleSpec:
     fail = _failer(source)
     if data is None:
         fail("article", "the file is empty")
@@ -244,6 +376,8 @@ def parse_file(path: Path, source: str | None = None) -> ArticleSpec:
     """Read and validate one claim file; `source` (default: the path) names it in errors."""
     source = source or str(path)
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ClaimFileError(source, f"larger than {MAX_FILE_BYTES:,} bytes")
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)

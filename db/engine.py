@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,10 @@ if TYPE_CHECKING:
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 """How long a SQLite writer waits for another writer before giving up."""
+
+
+MAX_DETAIL = 300
+"""How much of a driver's message an error keeps (some echo whole statements)."""
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -40,7 +45,9 @@ def connect(url: str) -> Engine:
         parsed = make_url(url)
         engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
     except (sa_exc.ArgumentError, ValueError) as exc:
-        raise DatabaseUnavailable(f"bad database URL {url!r}: {exc}") from None
+        raise DatabaseUnavailable(
+            f"bad database URL {masked(url)!r}: {str(exc).replace(url, masked(url))}"
+        ) from None
     except ModuleNotFoundError as exc:
         raise DatabaseUnavailable(
             f"no driver for {url.split(':', 1)[0]!r} ({exc.name} is not installed;"
@@ -51,6 +58,14 @@ def connect(url: str) -> Engine:
     return engine
 
 
+_PASSWORD = re.compile(r"(?<=://)([^/@:]*):[^/]*@")
+
+
+def masked(url: str) -> str:
+    """A URL as text with any password replaced by `***`, even one SQLAlchemy cannot read."""
+    return _PASSWORD.sub(lambda match: f"{match.group(1)}:***@", url)
+
+
 def display_url(engine: Engine) -> str:
     """The engine's URL with any password hidden, for messages."""
     return engine.url.render_as_string(hide_password=True)
@@ -58,20 +73,21 @@ def display_url(engine: Engine) -> str:
 
 def translate(exc: sa_exc.SQLAlchemyError, engine: Engine) -> DatabaseError:
     """The `db.errors` error a SQLAlchemy error stands for."""
-    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:MAX_DETAIL]
     if "database is locked" in detail or "lock timeout" in detail:
         return DatabaseLocked(f"{display_url(engine)} is locked by another process: {detail}")
-    if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
+    unusable = "file is not a database" in detail or "readonly database" in detail
+    if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError) or unusable:
         return DatabaseUnavailable(f"cannot use database {display_url(engine)}: {detail}")
     return DatabaseError(f"database error on {display_url(engine)}: {detail}")
 
 
 @contextmanager
 def errors_translated(engine: Engine) -> Iterator[None]:
-    """Run a block with SQLAlchemy's operational errors raised as `db.errors` ones."""
+    """Run a block with the driver's errors (wrapped by SQLAlchemy) raised as `db.errors` ones."""
     try:
         yield
-    except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
+    except sa_exc.DBAPIError as exc:
         raise translate(exc, engine) from exc
 
 

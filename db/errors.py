@@ -4,7 +4,9 @@ DatabaseError
 ├── DatabaseUnavailable   cannot open or reach the database (bad URL, missing driver, down)
 ├── DatabaseLocked        another process holds a write lock past the wait limit
 ├── SchemaMismatch        the database's schema is not the one this code needs
-└── LockHeld              another process holds a named lock (`db.locks`): one sync at a time
+│   └── ForeignDatabase   the database holds another application's tables, not ours
+├── LockHeld              another process holds a named lock (`db.locks`): one sync at a time
+└── LockLost              the connection holding a PostgreSQL lock died mid-work
 """
 
 from __future__ import annotations
@@ -28,5 +30,15 @@ class SchemaMismatch(DatabaseError):
     """The database's schema revision differs from the one this code was built for."""
 
 
+class ForeignDatabase(SchemaMismatch):
+    """The database is not empty and was not made by the tracker: it is left untouched."""
+
+    exit_status = 2
+
+
 class LockHeld(DatabaseError):
     """Another process holds the lock."""
+
+
+class LockLost(DatabaseError):
+    """The connection holding a PostgreSQL lock died: another process may now hold it."""

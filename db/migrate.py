@@ -5,9 +5,11 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Connection, Engine
 
-from db.engine import errors_translated
+from db.engine import display_url, errors_translated
+from db.errors import SchemaMismatch
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -26,8 +28,11 @@ def head_revision() -> str:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate the database up to `revision`, in one transaction where the backend allows."""
-    with errors_translated(engine), engine.begin() as connection:
-        command.upgrade(alembic_config(connection), revision)
+    try:
+        with errors_translated(engine), engine.begin() as connection:
+            command.upgrade(alembic_config(connection), revision)
+    except CommandError as exc:
+        raise SchemaMismatch(f"cannot migrate {display_url(engine)}: {exc}") from None
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:

@@ -7,10 +7,10 @@ and Alembic is imported only when there is something to migrate or to explain.
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 
 from db.engine import display_url, errors_translated
-from db.errors import SchemaMismatch
+from db.errors import ForeignDatabase, SchemaMismatch
 
 HEAD = "0009"
 """The newest revision in `db/migrations/versions`."""
@@ -26,6 +26,21 @@ def current_revision(engine: Engine) -> str | None:
         return connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
 
 
+def refuse_foreign(engine: Engine) -> None:
+    """Raise `ForeignDatabase` if a database without our revision table holds tables.
+
+    Creating our tables among another application's would mix two schemas that neither
+    expects; the user most likely pointed the tracker at the wrong database."""
+    with errors_translated(engine), engine.connect() as connection:
+        tables = sorted(inspect(connection).get_table_names())
+    if tables and VERSION_TABLE not in tables:
+        shown = ", ".join(tables[:3]) + (", …" if len(tables) > 3 else "")
+        raise ForeignDatabase(
+            f"database {display_url(engine)} holds tables of another application ({shown}):"
+            " point TRACKER_DATABASE_URL at an empty database or the tracker's own"
+        )
+
+
 def ensure_schema(engine: Engine) -> None:
     """Migrate an empty database; refuse one at another revision than this code's.
 
@@ -38,6 +53,7 @@ def ensure_schema(engine: Engine) -> None:
     from db import migrate
 
     if current is None:
+        refuse_foreign(engine)
         migrate.upgrade(engine)
         return
     if current in migrate.known_revisions():

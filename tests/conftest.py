@@ -120,7 +120,21 @@ def tracker(
 ) -> Tracker:
     """Run the `tracker` command in-process against `database_url`."""
     monkeypatch.setenv("TRACKER_DATABASE_URL", database_url)
+    return _in_process(capsys)
 
+
+@pytest.fixture
+def tracker_on_empty(
+    empty_database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Tracker:
+    """Run the `tracker` command in-process against `empty_database_url`."""
+    monkeypatch.setenv("TRACKER_DATABASE_URL", empty_database_url)
+    return _in_process(capsys)
+
+
+def _in_process(capsys: pytest.CaptureFixture[str]) -> Tracker:
     def run(*args: str) -> Result:
         try:
             status = main(list(args))

@@ -67,7 +67,7 @@ def test_bad_file_exits_2_with_one_line_and_writes_nothing(
     assert result.status == 2
     assert result.out == ""
     assert result.err.splitlines() == [
-        f"tracker: error: {bad}: claim regenerate: field 'as_of':"
+        f"tracker: error: {bad}: claim regenerate: field 'as_of': line 7, column 12:"
         " '2026-11-31' is not a valid date (day is out of range for month)"
     ]
     assert json.loads(tracker("claims", "list", "--format", "json").out) == []

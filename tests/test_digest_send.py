@@ -147,3 +147,89 @@ def test_an_unreachable_server_is_one_clear_line_and_nothing_recorded(
         f"tracker: error: cannot send the digest through 127.0.0.1:{port}: "
     )
     assert PASSWORD not in result.err
+
+
+NON_ASCII_PASSWORD = "pässwörd-秘密"
+
+
+def _check_unicode_login(
+    server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+) -> AuthResult:
+    ok = isinstance(data, LoginPassword) and data.password == NON_ASCII_PASSWORD.encode()
+    return AuthResult(success=ok, handled=False, auth_data=data)
+
+
+@pytest.fixture
+def plain_login_smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Mailbox]:
+    """A server without TLS that accepts a login anyway (as some internal relays do)."""
+    mailbox = Mailbox()
+    controller = serve_smtp(
+        mailbox, monkeypatch, authenticator=_check_login, auth_require_tls=False
+    )
+    monkeypatch.setenv("TRACKER_SMTP_USER", "digest")
+    monkeypatch.setenv("TRACKER_SMTP_PASSWORD", PASSWORD)
+    yield mailbox
+    controller.stop()
+
+
+def test_a_login_without_tls_is_refused_unless_allowed_on_purpose(
+    digest_week: Tracker, plain_login_smtp: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refused = digest_week(*SEND)
+    assert refused.status == 1
+    assert refused.err.splitlines()[-1] == (
+        f"tracker: error: 127.0.0.1:{plain_login_smtp.port} offers no TLS: the password would"
+        " travel in clear; set TRACKER_SMTP_PLAINTEXT_LOGIN=true to log in anyway"
+    )
+    assert plain_login_smtp.messages == []
+
+    monkeypatch.setenv("TRACKER_SMTP_PLAINTEXT_LOGIN", "true")
+    allowed = digest_week(*SEND)
+    assert allowed.status == 0, allowed.err
+    assert plain_login_smtp.sessions == [{"tls": False, "login": b"digest"}]
+
+
+def test_a_non_ascii_password_logs_in_or_fails_in_one_line(
+    digest_week: Tracker, certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cert, key = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    mailbox = Mailbox()
+    controller = serve_smtp(
+        mailbox,
+        monkeypatch,
+        tls_context=context,
+        authenticator=_check_unicode_login,
+        auth_required=True,
+    )
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    monkeypatch.setenv("TRACKER_SMTP_USER", "digest")
+    try:
+        monkeypatch.setenv("TRACKER_SMTP_PASSWORD", NON_ASCII_PASSWORD)
+        sent = digest_week(*SEND)
+        assert sent.status == 0, sent.err
+        assert mailbox.sessions == [{"tls": True, "login": b"digest"}]
+
+        monkeypatch.setenv("TRACKER_SMTP_PASSWORD", "fälsch")
+        wrong = digest_week(*SEND, "--force")
+        assert wrong.status == 1
+        assert wrong.err.splitlines()[-1] == (
+            f"tracker: error: 127.0.0.1:{mailbox.port} refused the login of 'digest' (535)"
+        )
+    finally:
+        controller.stop()
+
+
+def test_a_database_url_is_shown_with_its_password_masked(
+    tracker: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(
+        "TRACKER_DATABASE_URL", "postgresql+psycopg://postgres:dbpw-SECRET-2@localhost:port/db"
+    )
+    result = tracker("status")
+    assert result.status == 1
+    assert "dbpw-SECRET-2" not in result.err
+    assert result.err.startswith(
+        "tracker: error: bad database URL 'postgresql+psycopg://postgres:***@localhost:port/db'"
+    )

@@ -222,7 +222,7 @@ def test_sigterm_rolls_back_the_claim_in_flight_and_closes_the_run(
 
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=10)
-    assert process.returncode == 130
+    assert process.returncode == 143
     assert err == "tracker: interrupted\n"
     engine = next(_engine(database_url))
     assert (_links(engine, "liver-msc"), _links(engine, "myeloma-asct")) == (2, 0)

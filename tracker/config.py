@@ -9,6 +9,7 @@ name in lower case without the `TRACKER_` prefix (`database_url`, `rate_limit`,
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -16,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tzlocal
@@ -26,6 +28,8 @@ DEFAULT_DATABASE_URL = "sqlite:///tracker.db"
 DEFAULT_API_URL = "https://clinicaltrials.gov/api/v2"
 DEFAULT_RATE_LIMIT = 40.0
 """Requests per minute: community guidance puts the public limit near 50 per IP."""
+MIN_RATE_LIMIT = 0.1
+"""The slowest rate accepted (one request in ten minutes); 0 means no limit."""
 
 DEFAULT_FULL_SYNC_DAYS = 7
 """Each claim syncs in full once in this many days (0: only when needed or asked)."""
@@ -55,6 +59,7 @@ class Settings:
     smtp_user: str | None = None
     smtp_password: str | None = field(default=None, repr=False)
     smtp_from: str | None = None
+    smtp_plaintext_login: bool = False
     digest_to: tuple[str, ...] = ()
     sync_cron: str = DEFAULT_SYNC_CRON
     digest_cron: str = DEFAULT_DIGEST_CRON
@@ -86,9 +91,28 @@ def _rate(name: str, value: Any) -> float:
         raise ConfigError(
             f"{variable_name(name)} must be a number of requests per minute, not {value!r}"
         ) from None
+    if not math.isfinite(rate):
+        raise ConfigError(f"{variable_name(name)} must be a finite number, not {value!r}")
     if rate < 0:
         raise ConfigError(f"{variable_name(name)} must not be negative (0 means no limit)")
+    if 0 < rate < MIN_RATE_LIMIT:
+        raise ConfigError(
+            f"{variable_name(name)} must be 0 (no limit) or at least {MIN_RATE_LIMIT}"
+            " requests a minute"
+        )
     return rate
+
+
+def _api_url(name: str, value: Any) -> str:
+    text = _text(name, value).rstrip("/")
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (reading it checks it)
+    except ValueError as exc:
+        raise ConfigError(f"{variable_name(name)} is not a URL: {text!r} ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{variable_name(name)} must be an http(s) URL with a host, not {text!r}")
+    return text
 
 
 def _days(name: str, value: Any) -> int:
@@ -129,6 +153,17 @@ def _secret(name: str, value: Any) -> str:
     return value
 
 
+def _flag(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{variable_name(name)} must be true or false, not {value!r}")
+
+
 def _addresses(name: str, value: Any) -> tuple[str, ...]:
     items = value if isinstance(value, list) else str(value).split(",")
     addresses = tuple(str(item).strip() for item in items if str(item).strip())
@@ -142,7 +177,7 @@ def _addresses(name: str, value: Any) -> tuple[str, ...]:
 
 _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "database_url": _text,
-    "ctgov_api_url": lambda name, value: _text(name, value).rstrip("/"),
+    "ctgov_api_url": _api_url,
     "rate_limit": _rate,
     "full_sync_days": _days,
     "timezone": _zone,
@@ -151,6 +186,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "smtp_user": _text,
     "smtp_password": _secret,
     "smtp_from": _text,
+    "smtp_plaintext_login": _flag,
     "digest_to": _addresses,
     "sync_cron": _text,
     "digest_cron": _text,

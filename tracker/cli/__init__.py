@@ -14,17 +14,30 @@ import difflib
 import logging
 import os
 import re
-import signal
 import sys
 from collections.abc import Sequence
-from types import FrameType
 from typing import Any
 
 import tracker
-from tracker.cli import claims, db, demo, digest, flags, settings, status, sync, trials
-from tracker.cli.context import Context
-from tracker.config import Settings, load_settings
-from tracker.errors import REPORTABLE
+from tracker.interrupts import Interrupts, exit_quietly_until_handled
+
+exit_quietly_until_handled()
+
+from tracker.cli import (  # noqa: E402
+    claims,
+    db,
+    demo,
+    digest,
+    flags,
+    settings,
+    status,
+    sync,
+    trials,
+)
+from tracker.cli.context import Context  # noqa: E402
+from tracker.cli.safe_text import for_terminal  # noqa: E402
+from tracker.config import Settings, load_settings  # noqa: E402
+from tracker.errors import REPORTABLE  # noqa: E402
 
 EXAMPLES = """examples:
   tracker demo                                       # the whole loop offline, in ./tracker-demo
@@ -50,7 +63,8 @@ _INVALID_CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)")
 
 
 class _Parser(argparse.ArgumentParser):
-    """Suggests the nearest command when one is mistyped."""
+    """Bad usage in one line, pointing at the help page; the nearest command is suggested
+    when one is mistyped."""
 
     def error(self, message: str) -> Any:
         match = _INVALID_CHOICE.search(message)
@@ -59,7 +73,7 @@ class _Parser(argparse.ArgumentParser):
             close = difflib.get_close_matches(match.group(1), choices, n=1, cutoff=0.5)
             if close:
                 message = f"unknown command {match.group(1)!r}; did you mean `{close[0]}`?"
-        super().error(message)
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
 
 
 def _add_common_options(parser: argparse.ArgumentParser) -> None:
@@ -123,9 +137,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _terminated(_signum: int, _frame: FrameType | None) -> None:
-    """SIGTERM unwinds like Ctrl-C: open transactions roll back, the sync run is closed."""
-    raise KeyboardInterrupt
+INTERRUPTS = Interrupts()
+"""SIGINT and SIGTERM unwind like Ctrl-C (open transactions roll back, the sync run is
+closed as interrupted), but never from inside the database stack: see `tracker.interrupts`."""
+
+
+def _interrupted() -> int:
+    print("tracker: interrupted", file=sys.stderr)
+    return INTERRUPTS.exit_status
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -137,23 +156,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
         force=True,
     )
-    signal.signal(signal.SIGTERM, _terminated)
+    INTERRUPTS.install()
+    status = _run(args)
+    if INTERRUPTS.signum is not None and status != INTERRUPTS.exit_status:
+        status = _interrupted()
+    return status
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command, with its errors and interruptions turned into an exit status."""
     ctx: Context | None = None
     try:
-        ctx = Context(load_settings() if getattr(args, "reads_settings", True) else Settings())
-        return args.run(ctx, args)
+        try:
+            ctx = Context(load_settings() if getattr(args, "reads_settings", True) else Settings())
+            status = args.run(ctx, args)
+            INTERRUPTS.check()
+            return status
+        finally:
+            INTERRUPTS.closing = True
+            if ctx is not None:
+                ctx.close()
     except REPORTABLE as exc:
-        print(f"tracker: error: {exc}", file=sys.stderr)
+        if INTERRUPTS.signum is not None:
+            return _interrupted()
+        print(f"tracker: error: {for_terminal(str(exc))}", file=sys.stderr)
         return exc.exit_status
     except KeyboardInterrupt:
-        print("tracker: interrupted", file=sys.stderr)
-        return 130
+        return _interrupted()
     except BrokenPipeError:
         _silence_stdout()
         return 0
-    finally:
-        if ctx is not None:
-            ctx.close()
 
 
 def _silence_stdout() -> None:

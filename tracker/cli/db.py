@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from db.engine import display_url
-from db.revision import current_revision
+from db.revision import current_revision, refuse_foreign
 from tracker.cli.context import Context
 from tracker.cli.help import DATABASE
 from tracker.cli.help import describe as command
@@ -41,6 +41,8 @@ def run_upgrade(ctx: Context, _args: argparse.Namespace) -> int:
 
     engine = ctx.engine(migrate=False)
     before = current_revision(engine)
+    if before is None:
+        refuse_foreign(engine)
     upgrade(engine)
     head = head_revision()
     if before == head:

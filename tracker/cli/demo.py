@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.cli.context import Context
 from tracker.cli.help import describe
+from tracker.errors import UsageError
 
 if TYPE_CHECKING:
     from tracker.fake_registry import FakeCtgov
@@ -98,10 +99,13 @@ def _night(
 
 def _fresh(folder: Path) -> Path:
     """The demo's folder with its own database removed, so that each run starts afresh."""
-    folder.mkdir(parents=True, exist_ok=True)
     database = folder / DATABASE_NAME
-    for path in (database, database.with_name(DATABASE_NAME + ".sync.lock")):
-        path.unlink(missing_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in (database, database.with_name(DATABASE_NAME + ".sync.lock")):
+            path.unlink(missing_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot use {folder} for the demo: {exc.strerror or exc}") from None
     return database
 
 

@@ -25,6 +25,20 @@ FIELDS = (
 TABLE_FIELDS = ("id", "claim_id", "nct_id", "kind", "effective_on", "status", "title")
 
 
+MAX_ID = 2**31 - 1
+"""The largest id an INTEGER column holds on every database."""
+
+
+def _flag_id(text: str) -> int:
+    try:
+        flag_id = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a flag id: {text!r}") from None
+    if not 1 <= flag_id <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"no flag has id {text} (see `tracker flags`)")
+    return flag_id
+
+
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = describe(
         commands,
@@ -59,7 +73,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     ack.add_argument(
         "--flag",
         dest="flag_ids",
-        type=int,
+        type=_flag_id,
         action="append",
         default=[],
         metavar="ID",

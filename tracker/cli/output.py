@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Literal, TextIO
 
+from tracker.cli.safe_text import for_spreadsheet, for_terminal
+
 Format = Literal["table", "wide", "json", "csv"]
 FORMATS: tuple[Format, ...] = ("table", "json", "csv")
 MAX_CELL = 60
@@ -109,7 +111,7 @@ def write_table(
         return
     headers = [field.replace("_", " ") for field in fields]
     flat = [flatten(row) for row in rows]
-    body = [[cell(row.get(field)) for field in fields] for row in flat]
+    body = [[for_terminal(cell(row.get(field))) for field in fields] for row in flat]
     if not wide:
         body = [[_clip(text, MAX_CELL) for text in line] for line in body]
     natural = [max(len(text) for text in column) for column in zip(headers, *body, strict=True)]
@@ -138,7 +140,9 @@ def write_csv(rows: Iterable[Mapping[str, Any]], fields: Sequence[str], out: Tex
     writer.writerow(fields)
     for row in rows:
         flat = flatten(row)
-        writer.writerow([cell(flat.get(field), "; ") for field in fields])
+        writer.writerow(
+            [for_spreadsheet(flat.get(field), cell(flat.get(field), "; ")) for field in fields]
+        )
 
 
 def emit(
@@ -186,5 +190,6 @@ def write_fields(
     label = max(len(name) for name, _ in pairs)
     room = max((terminal_width() if width is None else width) - label - GAP, MIN_COLUMN)
     for name, value in pairs:
-        text = cell(value) if wide else _clip(cell(value), room)
+        text = for_terminal(cell(value))
+        text = text if wide else _clip(text, room)
         out.write(f"{name.ljust(label)}  {text}\n")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from tracker.cli.context import Context
 from tracker.cli.help import SYNC, describe
 from tracker.cli.output import add_format_option, emit
+from tracker.cli.safe_text import for_terminal
 from tracker.wording import plural
 
 if TYPE_CHECKING:
@@ -122,6 +123,7 @@ def totals(report: SyncReport) -> str:
 
 
 def run_sync(ctx: Context, args: argparse.Namespace) -> int:
+    from tracker.cli import INTERRUPTS
     from tracker.compose import registry_client
     from tracker.sync import sync
 
@@ -136,6 +138,7 @@ def run_sync(ctx: Context, args: argparse.Namespace) -> int:
                 full=args.full,
                 progress=progress,
                 full_sync_days=ctx.settings.full_sync_days,
+                checkpoint=INTERRUPTS.check,
             )
         finally:
             if progress is not None:
@@ -156,5 +159,6 @@ def run_sync(ctx: Context, args: argparse.Namespace) -> int:
         if args.format != "json":
             print(totals(report), file=ctx.out)
     for failed in report.failed:
-        print(f"tracker: claim {failed.claim_id} failed: {failed.error}", file=ctx.err)
+        error = for_terminal(failed.error or "")
+        print(f"tracker: claim {failed.claim_id} failed: {error}", file=ctx.err)
     return 1 if report.failed else 0

@@ -29,7 +29,9 @@ from tracker.ctgov.records import (
     StudyRecord,
 )
 
-_NCT_ID = re.compile(r"^NCT\d+$", re.IGNORECASE)
+_NCT_ID = re.compile(r"^NCT\d{8}$", re.IGNORECASE)
+"""An NCT id is `NCT` and eight digits; anything else is no usable id (nor fits its column)."""
+_SHOWN = 40
 _TIMESTAMP = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?(?:Z|[+-]\d{2}:\d{2})?",
     re.ASCII,
@@ -143,7 +145,9 @@ def _count(value: Any) -> int | None:
 def _nct_id(ident: Mapping[str, Any]) -> str:
     nct_id = _text(ident.get("nctId"))
     if nct_id is None or not _NCT_ID.match(nct_id):
-        raise MalformedStudy(f"study without a usable nctId: {ident.get('nctId')!r}")
+        shown = repr(ident.get("nctId"))
+        shown = shown if len(shown) <= _SHOWN else shown[: _SHOWN - 1] + "…"
+        raise MalformedStudy(f"study without a usable nctId: {shown}")
     return nct_id.upper()
 
 

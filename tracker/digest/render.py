@@ -33,9 +33,23 @@ makes nothing in CommonMark and stays; others only matter at the start of a line
 the templates never put outside text."""
 
 
+_AUTOLINK = re.compile(r"(?<=[a-z])(:)(?=//)|(?<=\bwww)(\.)|(@)", re.IGNORECASE)
+"""What makes GitHub-flavoured Markdown link bare text: `scheme://`, `www.` and e-mail
+addresses. A backslash before the `:`, `.` or `@` keeps the text and drops the link."""
+_LINE_START = re.compile(r"^(?:[#>+=-]|\d+(?=[.)]))")
+"""What makes a heading, quote, list or setext underline at the start of a line (the
+templates put outside text at the start of a line only for a claim's text)."""
+
+
 def markdown_escape(text: Any) -> str:
-    """Text safe to put in Markdown: markup characters and HTML are escaped."""
-    return _MARKDOWN_SPECIAL.sub(lambda match: "\\" + match.group(0), " ".join(str(text).split()))
+    """Text safe to put in Markdown: markup characters and HTML are escaped, and nothing
+    becomes a link or a heading."""
+    line = _MARKDOWN_SPECIAL.sub(lambda match: "\\" + match.group(0), " ".join(str(text).split()))
+    line = _AUTOLINK.sub(lambda match: "\\" + match.group(0), line)
+    if match := _LINE_START.match(line):
+        end = match.end()
+        line = line[:end] + "\\" + line[end:] if line[:1].isdigit() else "\\" + line
+    return line
 
 
 def week_span(start: date, end: date) -> str:

@@ -1,11 +1,15 @@
 """Mailing the digest (plain text + HTML) and remembering which weeks were sent.
 
 SMTP runs STARTTLS when the server offers it (port 465: TLS from the start) and logs in
-only if a user is configured. Errors name the server and what failed, never the password.
+only if a user is configured. A login over a connection without TLS would send the
+password in clear: it is refused unless `TRACKER_SMTP_PLAINTEXT_LOGIN` allows it. A user
+or password beyond ASCII is sent as UTF-8 (AUTH PLAIN, RFC 4616), which Python's smtplib
+cannot do itself. Errors name the server and what failed, never the password.
 """
 
 from __future__ import annotations
 
+import base64
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -36,6 +40,7 @@ class Mailer:
     recipients: tuple[str, ...]
     user: str | None = None
     password: str | None = None
+    plaintext_login: bool = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Mailer:
@@ -57,6 +62,7 @@ class Mailer:
             recipients=settings.digest_to,
             user=settings.smtp_user,
             password=settings.smtp_password,
+            plaintext_login=settings.smtp_plaintext_login,
         )
 
     def __repr__(self) -> str:
@@ -66,7 +72,7 @@ class Mailer:
         try:
             with self._connect() as smtp:
                 if self.user:
-                    smtp.login(self.user, self.password or "")
+                    self._login(smtp)
                 smtp.send_message(message, self.sender, list(self.recipients))
         except smtplib.SMTPAuthenticationError as exc:
             raise DeliveryError(
@@ -76,6 +82,22 @@ class Mailer:
             raise DeliveryError(
                 f"cannot send the digest through {self.host}:{self.port}: {exc}"
             ) from None
+
+    def _login(self, smtp: smtplib.SMTP) -> None:
+        if not isinstance(smtp.sock, ssl.SSLSocket) and not self.plaintext_login:
+            raise DeliveryError(
+                f"{self.host}:{self.port} offers no TLS: the password would travel in clear;"
+                " set TRACKER_SMTP_PLAINTEXT_LOGIN=true to log in anyway"
+            )
+        user, password = self.user or "", self.password or ""
+        if (user + password).isascii():
+            smtp.login(user, password)
+            return
+        smtp.ehlo_or_helo_if_needed()
+        token = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
+        code, reply = smtp.docmd("AUTH", f"PLAIN {token}")
+        if code != 235:
+            raise smtplib.SMTPAuthenticationError(code, reply)
 
     def _connect(self) -> smtplib.SMTP:
         context = ssl.create_default_context()

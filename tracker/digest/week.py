@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from tracker.errors import UsageError
 
 _ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+MIN_YEAR, MAX_YEAR = 1970, 2999
+"""Weeks a digest can cover: the registry opened in 2000, and dates end at 9999."""
 
 
 @dataclass(frozen=True, order=True)
@@ -24,6 +26,8 @@ class IsoWeek:
         if match is None:
             raise UsageError(f"--week {text!r}: expected an ISO week such as 2026-W48")
         year, number = int(match.group(1)), int(match.group(2))
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise UsageError(f"--week {text!r}: the year must be from {MIN_YEAR} to {MAX_YEAR}")
         try:
             date.fromisocalendar(year, number, 1)
         except ValueError:

@@ -27,12 +27,23 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
     )
-    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    parser.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
     parser.set_defaults(run=run_fake)
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port < 65536:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}")
+    return port
 
 
 def run_fake(ctx: Context, args: argparse.Namespace) -> int:
     from tracker.fake_registry import FakeCtgov, serve
+    from tracker.fake_registry.server import CorpusFileError
 
     if not args.corpus.is_dir():
         raise UsageError(f"{args.corpus} is not a folder of study files")
@@ -41,5 +52,12 @@ def run_fake(ctx: Context, args: argparse.Namespace) -> int:
         print(f"serving {len(fake.corpus)} studies; set CTGOV_API_URL={fake.url}", file=ctx.err)
         ctx.err.flush()
 
-    serve(args.corpus, args.host, args.port, on_ready=announce)
+    try:
+        serve(args.corpus, args.host, args.port, on_ready=announce)
+    except CorpusFileError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(
+            f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}"
+        ) from None
     return 0

@@ -29,6 +29,7 @@ from tracker.fake_registry.corpus import (
     Corpus,
     MovedTo,
     NotFound,
+    _nct_id_of,
 )
 from tracker.fake_registry.faults import Fault, FaultKind, FaultQueue
 
@@ -248,17 +249,28 @@ def serve(
         fake.stop()
 
 
+class CorpusFileError(ValueError):
+    """A file of the corpus folder is not JSON, or holds something that is not a study."""
+
+
 def load_corpus(corpus_dir: Path) -> list[dict[str, Any]]:
     """Studies from a directory: files holding one study, a list, or a `/studies` page."""
     studies: list[dict[str, Any]] = []
     for path in sorted(corpus_dir.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise CorpusFileError(f"{path}: not a readable JSON file ({exc})") from None
         if isinstance(data, dict) and isinstance(data.get("studies"), list):
-            studies.extend(data["studies"])
-        elif isinstance(data, list):
-            studies.extend(data)
+            found = data["studies"]
         else:
-            studies.append(data)
+            found = data if isinstance(data, list) else [data]
+        for study in found:
+            try:
+                _nct_id_of(study if isinstance(study, dict) else {})
+            except ValueError as exc:
+                raise CorpusFileError(f"{path}: not a study: {exc}") from None
+        studies.extend(found)
     return studies
 
 

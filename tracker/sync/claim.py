@@ -13,8 +13,9 @@ moves no bookmark.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -30,7 +31,10 @@ from tracker.ctgov.records import PartialDate, StudyRecord
 from tracker.relevance.links import counts_for_claim, link_relevance
 from tracker.sync.flag_rules import StudyFacts, Transition, due_flags
 from tracker.sync.matching import TopicMatcher
+from tracker.sync.storable import Unstorable
 from tracker.sync.study_rows import COMPARED, changes, study_row
+
+log = logging.getLogger(__name__)
 
 Mode = Literal["full", "incremental", "unchanged"]
 
@@ -67,6 +71,8 @@ class ClaimResult:
     unmatched: int = 0
     events_created: int = 0
     flags_created: int = 0
+    skipped: int = 0
+    warnings: list[dict[str, str]] = field(default_factory=list)
     error: str | None = None
     warning: str | None = None
 
@@ -109,8 +115,18 @@ def _stored_relevance(link: Any) -> dict[str, Any]:
 class ClaimSync:
     """Applies a claim's fetched pages to the database, one page at a time."""
 
-    def __init__(self, session: Session, plan: ClaimPlan, run_id: int, now: datetime) -> None:
+    def __init__(
+        self,
+        session: Session,
+        plan: ClaimPlan,
+        run_id: int,
+        now: datetime,
+        guard: Callable[[], None] = lambda: None,
+    ) -> None:
+        """`guard` is called around each page's writes and at the end of `finish`, before
+        the commit: what it raises rolls the claim back."""
         self.session, self.plan, self.run_id, self.now = session, plan, run_id, now
+        self.guard = guard
         self.db = session.connection()
         self.result = ClaimResult(plan.claim_id, plan.mode)
         self.seen: set[str] = set()
@@ -122,14 +138,21 @@ class ClaimSync:
 
     def apply(self, records: Sequence[StudyRecord]) -> None:
         """Store, link, record and flag one page of fetched studies."""
+        self.guard()
+        self._apply(records)
+        self.guard()
+
+    def _apply(self, records: Sequence[StudyRecord]) -> None:
         fresh = {r.nct_id: r for r in records if r.nct_id not in self.seen}
         if not fresh:
             return
         self.seen.update(fresh)
         self.result.fetched += len(fresh)
-        page = _Page({nct_id: study_row(r) for nct_id, r in fresh.items()}, fresh)
-        self._follow_merges(fresh)
-        page.stored = self._stored_studies(list(fresh))
+        page = self._storable_page(fresh)
+        if not page.rows:
+            return
+        self._follow_merges(page.records)
+        page.stored = self._stored_studies(list(page.rows))
         self._write_studies(page)
         linked = self._write_links(page)
         changed = set(page.changed)
@@ -143,6 +166,25 @@ class ClaimSync:
         }
         pairs.update(self._claims_of_changed(changed))
         self._raise_flags(pairs, page.records)
+
+    def _storable_page(self, fresh: dict[str, StudyRecord]) -> _Page:
+        """The page's rows; a study no database can hold is skipped with one warning."""
+        rows: dict[str, dict[str, Any]] = {}
+        for nct_id, record in fresh.items():
+            try:
+                rows[nct_id] = study_row(record)
+            except Unstorable as exc:
+                log.warning("claim %s: skipping %s: %s", self.plan.claim_id, nct_id, exc)
+                self.result.skipped += 1
+                self.result.warnings.append(
+                    {
+                        "claim_id": self.plan.claim_id,
+                        "nct_id": nct_id,
+                        "field": exc.field,
+                        "problem": exc.problem,
+                    }
+                )
+        return _Page(rows, {nct_id: fresh[nct_id] for nct_id in rows})
 
     def finish(self, data_timestamp: str | None, watermark: date, *, complete: bool = True) -> None:
         """Close the walk: mark links no longer found (after a complete full walk only),
@@ -164,6 +206,7 @@ class ClaimSync:
         if self.plan.mode == "full":
             state.full_synced_at = self.now
         self.session.flush()
+        self.guard()
 
     def _follow_merges(self, records: dict[str, StudyRecord]) -> None:
         """Move stored studies that the registry merged into a fetched one to its new id."""

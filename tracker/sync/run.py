@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import selectinload
@@ -31,7 +31,7 @@ from claims.spec import Topic
 from db.engine import display_url, transaction
 from db.enums import ClaimStatus, RunOutcome
 from db.errors import DatabaseError
-from db.locks import LockHeld, exclusive
+from db.locks import HeldLock, LockHeld, LockLost, exclusive
 from db.models import Article, Claim, ClaimSyncState, RegistryBinding, SyncRun
 from tracker.config import DEFAULT_FULL_SYNC_DAYS
 from tracker.ctgov.client import CtgovClient
@@ -45,8 +45,10 @@ from tracker.errors import (
     SyncAlreadyRunning,
     UsageError,
 )
+from tracker.interrupts import critical
 from tracker.sync.claim import ClaimPlan, ClaimResult, ClaimSync
 from tracker.sync.fetch import fetch_walk
+from tracker.sync.storable import shown
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,8 @@ OVERLAP = timedelta(days=2)
 """How far before its bookmark an incremental sync starts, so nothing at the edge is missed."""
 
 LOCK_NAME = "sync"
+MAX_WARNINGS = 100
+"""How many warnings (skipped studies) a run record keeps; `studies_skipped` counts all."""
 
 
 class SyncProgress(Protocol):
@@ -76,6 +80,8 @@ class SyncReport:
     results: list[ClaimResult] = field(default_factory=list)
     requests: int = 0
     warnings: list[dict[str, str]] = field(default_factory=list)
+    malformed: int = 0
+    """Studies the client skipped for want of a usable NCT id."""
 
     @property
     def failed(self) -> list[ClaimResult]:
@@ -263,6 +269,7 @@ class _Breaker:
         return self.in_a_row >= self.LIMIT
 
 
+@critical
 def _start_run(
     engine: Engine,
     now: datetime,
@@ -298,28 +305,45 @@ def _outcome(results: Sequence[ClaimResult]) -> RunOutcome:
     return RunOutcome.FAILED if failed == len(results) else RunOutcome.PARTIAL
 
 
+@critical
 def _finish_run(engine: Engine, report: SyncReport, now: datetime) -> None:
+    """Record the run's outcome; when that fails (a full disk), record it without the
+    error texts and warnings, which take the room, rather than leave the run `running`."""
+    values = _finished(report, now)
+    try:
+        _update_run(engine, report.run_id, values)
+    except DatabaseError as exc:
+        log.warning("cannot record the run in full (%s): recording its outcome alone", exc)
+        _update_run(engine, report.run_id, {**values, "errors": [], "warnings": []})
+
+
+def _update_run(engine: Engine, run_id: int, values: dict[str, Any]) -> None:
+    with transaction(engine) as session:
+        session.execute(update(SyncRun).where(SyncRun.id == run_id).values(**values))
+
+
+def _finished(report: SyncReport, now: datetime) -> dict[str, Any]:
     results = report.results
     ok = [result for result in results if result.error is None]
-    with transaction(engine) as session:
-        session.execute(
-            update(SyncRun)
-            .where(SyncRun.id == report.run_id)
-            .values(
-                finished_at=now,
-                outcome=report.outcome,
-                claims_synced=len(ok),
-                claims_failed=len(results) - len(ok),
-                requests=report.requests,
-                studies_fetched=sum(r.fetched for r in results),
-                links_created=sum(r.links_created for r in ok),
-                events_created=sum(r.events_created for r in ok),
-                flags_created=sum(r.flags_created for r in ok),
-                errors=[{"claim_id": r.claim_id, "error": r.error} for r in results if r.error],
-                warnings=report.warnings
-                + [{"claim_id": r.claim_id, "warning": r.warning} for r in results if r.warning],
-            )
-        )
+    warnings = [
+        *report.warnings,
+        *({"claim_id": r.claim_id, "warning": r.warning} for r in results if r.warning),
+        *(warning for r in ok for warning in r.warnings),
+    ]
+    return {
+        "finished_at": now,
+        "outcome": report.outcome,
+        "claims_synced": len(ok),
+        "claims_failed": len(results) - len(ok),
+        "requests": report.requests,
+        "studies_fetched": sum(r.fetched for r in results),
+        "links_created": sum(r.links_created for r in ok),
+        "events_created": sum(r.events_created for r in ok),
+        "flags_created": sum(r.flags_created for r in ok),
+        "studies_skipped": report.malformed + sum(r.skipped for r in ok),
+        "warnings": warnings[:MAX_WARNINGS],
+        "errors": [{"claim_id": r.claim_id, "error": r.error} for r in results if r.error],
+    }
 
 
 def _sync_claim(
@@ -331,6 +355,7 @@ def _sync_claim(
     data_timestamp: str | None,
     progress: SyncProgress | None,
     breaker: _Breaker,
+    guard: Callable[[], None],
 ) -> ClaimResult:
     if plan.mode == "unchanged":
         return ClaimResult(plan.claim_id, plan.mode)
@@ -349,7 +374,7 @@ def _sync_claim(
     try:
         with fetch_walk(client, walk_queries(plan.topic, plan.updated_since), page_done) as walk:
             with transaction(engine) as session:
-                claim_sync = ClaimSync(session, plan, run_id, now)
+                claim_sync = ClaimSync(session, plan, run_id, now, guard)
                 for page in walk.pages():
                     claim_sync.apply(page)
                 claim_sync.finish(
@@ -360,12 +385,14 @@ def _sync_claim(
         if result.warning:
             log.info("claim %s: %s", plan.claim_id, result.warning)
         breaker.succeeded()
+    except LockLost:
+        raise
     except (ApiError, DatabaseError) as exc:
         breaker.failed(exc)
-        result = ClaimResult(plan.claim_id, plan.mode, fetched=fetched, error=str(exc))
+        result = ClaimResult(plan.claim_id, plan.mode, fetched=fetched, error=shown(str(exc)))
     except Exception as exc:
         log.exception("claim %s: unexpected error", plan.claim_id)
-        error = f"internal error: {type(exc).__name__}: {exc}"
+        error = shown(f"internal error: {type(exc).__name__}: {exc}")
         result = ClaimResult(plan.claim_id, plan.mode, fetched=fetched, error=error)
     result.requests = client.requests_made - before
     return result
@@ -381,21 +408,43 @@ def sync(
     progress: SyncProgress | None = None,
     should_stop: Callable[[], bool] | None = None,
     full_sync_days: int = DEFAULT_FULL_SYNC_DAYS,
+    checkpoint: Callable[[], None] | None = None,
 ) -> SyncReport:
     """Sync the active claims (or those named); only one sync runs per database at a time.
 
     `should_stop` is asked before each claim: once it says yes, the run ends as
-    `interrupted` after the claim in hand, whose transaction completes.
+    `interrupted` after the claim in hand, whose transaction completes. `checkpoint` is
+    called before and after each page's writes and before each commit; whatever it raises
+    (the command line: a deferred interrupt) rolls the claim in hand back and ends the run.
+    Losing the lock (`LockLost`) does too.
     """
     try:
-        with exclusive(engine, LOCK_NAME):
+        with exclusive(engine, LOCK_NAME) as lock:
+            guard = _guard(lock, checkpoint)
             return _run(
-                engine, client, clock, claim_ids, full, progress, should_stop, full_sync_days
+                engine,
+                client,
+                clock,
+                claim_ids,
+                full,
+                progress,
+                should_stop,
+                full_sync_days,
+                guard,
             )
     except LockHeld:
         raise SyncAlreadyRunning(
             f"another sync is running against {display_url(engine)}; try again when it has finished"
         ) from None
+
+
+def _guard(lock: HeldLock, checkpoint: Callable[[], None] | None) -> Callable[[], None]:
+    def guard() -> None:
+        if checkpoint is not None:
+            checkpoint()
+        lock.check()
+
+    return guard
 
 
 def _run(
@@ -407,10 +456,12 @@ def _run(
     progress: SyncProgress | None,
     should_stop: Callable[[], bool] | None,
     full_sync_days: int,
+    guard: Callable[[], None],
 ) -> SyncReport:
     now = clock()
     claims = _claims(engine, claim_ids)
     requests_before = client.requests_made
+    malformed_before = client.stats.malformed_studies
     breaker = _Breaker()
     warnings: list[dict[str, str]] = []
     data_timestamp = None
@@ -422,6 +473,7 @@ def _run(
     report = SyncReport(run_id, RunOutcome.RUNNING, data_timestamp, warnings=warnings)
     try:
         for index, (claim, state) in enumerate(claims):
+            guard()
             if should_stop is not None and should_stop():
                 report.outcome = RunOutcome.INTERRUPTED
                 return report
@@ -436,16 +488,18 @@ def _run(
             if progress is not None:
                 progress.claim_started(plan, index, len(claims))
             result = _sync_claim(
-                engine, client, plan, run_id, now, data_timestamp, progress, breaker
+                engine, client, plan, run_id, now, data_timestamp, progress, breaker, guard
             )
             report.results.append(result)
             if progress is not None:
                 progress.claim_done(result)
+            guard()
         report.outcome = _outcome(report.results)
     except BaseException:
         report.outcome = RunOutcome.INTERRUPTED
         raise
     finally:
         report.requests = client.requests_made - requests_before
+        report.malformed = client.stats.malformed_studies - malformed_before
         _finish_run(engine, report, clock())
     return report

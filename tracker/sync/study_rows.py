@@ -10,6 +10,7 @@ from typing import Any
 
 from db.enums import PHASE_RANK, EventKind
 from tracker.ctgov.records import Mesh, PartialDate, StudyDate, StudyRecord
+from tracker.sync.storable import storable
 
 KEY_DATES = ("start_date", "primary_completion_date", "completion_date")
 COMPARED = (
@@ -36,7 +37,9 @@ def _mesh(mesh: Mesh) -> dict[str, list[str]]:
 
 
 def study_row(record: StudyRecord) -> dict[str, Any]:
-    """The `studies` columns for a record, with a hash of them to skip unchanged studies."""
+    """The `studies` columns for a record, with a hash of them to skip unchanged studies.
+
+    Raises `tracker.sync.storable.Unstorable` for a record no database of ours can hold."""
     ranks = [PHASE_RANK[phase] for phase in record.phases if phase in PHASE_RANK]
     row: dict[str, Any] = {
         "nct_id": record.nct_id,
@@ -93,6 +96,7 @@ def study_row(record: StudyRecord) -> dict[str, Any]:
         KEY_DATES, (record.start, record.primary_completion, record.completion), strict=True
     ):
         row[column], row[f"{column}_type"] = _key_date(value)
+    row = storable(row)
     canonical = json.dumps(row, sort_keys=True, separators=(",", ":"))
     row["record_hash"] = hashlib.sha256(canonical.encode()).hexdigest()
     return row
