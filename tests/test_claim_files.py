@@ -192,17 +192,19 @@ def test_exclusions_phases_and_min_relevance_are_read() -> None:
     [
         (
             "      phases: [phase5]\n",
-            "claims.yaml: claim first-claim: field 'topic.phases[0]': 'phase5' is not one of"
+            "claims.yaml: claim first-claim: field 'topic.phases[0]': line 15, column 16:"
+            " 'phase5' is not one of"
             " NA, EARLY_PHASE1, PHASE1, PHASE2, PHASE3, PHASE4",
         ),
         (
             "      exclude: {drugs: [x]}\n",
-            "claims.yaml: claim first-claim: field 'topic.exclude.drugs': unknown key"
-            " (expected one of: conditions, interventions, terms)",
+            "claims.yaml: claim first-claim: field 'topic.exclude.drugs': line 15, column 24:"
+            " unknown key (expected one of: conditions, interventions, terms)",
         ),
         (
             "    min_relevance: high\n",
-            "claims.yaml: claim first-claim: field 'min_relevance': 'high' is not one of"
+            "claims.yaml: claim first-claim: field 'min_relevance': line 15, column 20:"
+            " 'high' is not one of"
             " direct, indirect, background",
         ),
     ],
