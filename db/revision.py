@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 from db.engine import describe, errors_translated
 from db.errors import SchemaMismatch
 
-HEAD = "0007"
+HEAD = "0008"
 """The newest revision in `db/migrations/versions`."""
 
 VERSION_TABLE = "alembic_version"

@@ -6,7 +6,7 @@ row in the transaction that changes its links or the studies linked to it (and s
 and claim loading do for theirs), so the counts are never older than the links. The status
 groups are those of `db.views.STATUS_GROUPS`; a test keeps the two in agreement.
 
-A matching trial *counts* for its claim (in the status groups, `with_results`, the highest
+A matching trial *counts* for its claim (in the status groups, `with_results`, `with_publications`, the highest
 phase and `last_change`) when a person included it, or, unscreened, when its relevance
 tier reaches the claim's `min_relevance` (a link not yet judged counts, as before tiers
 existed). An excluded trial never counts. `awaiting_screening` is the unscreened trials
@@ -56,6 +56,7 @@ SELECT
     END AS status_group,
     CASE WHEN studies.has_results OR studies.results_first_posted IS NOT NULL
         THEN 1 ELSE 0 END AS with_results,
+    CASE WHEN studies.has_publication THEN 1 ELSE 0 END AS with_publication,
     studies.phase_rank,
     studies.last_update_posted
 FROM claim_studies AS links
@@ -79,7 +80,8 @@ _NOT_EXCLUDED = "(screening IS NULL OR screening <> 'exclude')"
 COUNTS = f"""
 INSERT INTO claim_trial_counts (
     claim_id, trials_total, planned, ongoing, completed, stopped, unknown, with_results,
-    phase_rank, last_change, direct, indirect, background, excluded, awaiting_screening
+    phase_rank, last_change, direct, indirect, background, excluded, awaiting_screening,
+    with_publications
 )
 SELECT
     claim_id,
@@ -96,7 +98,8 @@ SELECT
     {_listed(f"tier = 'indirect' AND {_NOT_EXCLUDED}")},
     {_listed(f"tier = 'background' AND {_NOT_EXCLUDED}")},
     {_listed("screening = 'exclude'")},
-    {_listed("counted = 0 AND screening IS NULL")}
+    {_listed("counted = 0 AND screening IS NULL")},
+    {_counted("with_publication = 1")}
 FROM ({TRIALS}) AS trials
 GROUP BY claim_id
 """
