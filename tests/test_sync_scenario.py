@@ -36,8 +36,10 @@ SHARED = {
 }
 
 
-def event(kind: str, n: int, claim: str = "", on: str = "", **detail: Any) -> tuple[str, ...]:
-    return (kind, nct(n), claim, on, json.dumps(detail, sort_keys=True))
+def event(
+    kind: str, n: int, claim: str = "", on: str = "", severity: str = "minor", **detail: Any
+) -> tuple[str, ...]:
+    return (kind, nct(n), claim, on, json.dumps(detail, sort_keys=True), severity)
 
 
 def linked(claim: str, n: int, why: dict[str, Any]) -> tuple[str, ...]:
@@ -184,18 +186,40 @@ def test_sync_over_several_registry_days(
         [
             *DAY_ONE_EVENTS,
             linked("liver-msc", 6, WHY_LIVER),
-            event("status_changed", 1, on="2026-11-25", old="RECRUITING", new="COMPLETED"),
+            event(
+                "status_changed",
+                1,
+                on="2026-11-25",
+                severity="notable",
+                old="RECRUITING",
+                new="COMPLETED",
+            ),
             event(
                 "dates_changed",
                 1,
                 on="2026-11-25",
+                severity="notable",
                 completion_date={
                     "old": {"date": "2027-06", "type": "ESTIMATED"},
                     "new": {"date": "2026-11-20", "type": "ACTUAL"},
+                    "shift_days": -193,
                 },
             ),
             event(
-                "status_changed", 5, on="2026-11-25", old="ACTIVE_NOT_RECRUITING", new="TERMINATED"
+                "status_changed",
+                5,
+                on="2026-11-25",
+                severity="critical",
+                old="ACTIVE_NOT_RECRUITING",
+                new="TERMINATED",
+            ),
+            event(
+                "why_stopped_changed",
+                5,
+                on="2026-11-25",
+                severity="notable",
+                old=None,
+                new="Sponsor decision",
             ),
             event(
                 "dates_changed",
@@ -204,6 +228,7 @@ def test_sync_over_several_registry_days(
                 completion_date={
                     "old": {"date": "2027-01", "type": "ESTIMATED"},
                     "new": {"date": "2026-11-24", "type": "ACTUAL"},
+                    "shift_days": -38,
                 },
             ),
         ]
@@ -233,8 +258,21 @@ def test_sync_over_several_registry_days(
     assert after_three["events"] == sorted(
         [
             *after_two["events"],
-            event("results_posted", 3, on="2026-11-26", results_first_posted="2026-11-26"),
-            event("status_changed", 4, on="2026-11-26", old="RECRUITING", new="SUSPENDED"),
+            event(
+                "results_posted",
+                3,
+                on="2026-11-26",
+                severity="notable",
+                results_first_posted="2026-11-26",
+            ),
+            event(
+                "status_changed",
+                4,
+                on="2026-11-26",
+                severity="critical",
+                old="RECRUITING",
+                new="SUSPENDED",
+            ),
         ]
     )
     suspended = ("status RECRUITING → SUSPENDED on 2026-11-26", "2026-11-26", None)
