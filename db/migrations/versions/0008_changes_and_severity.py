@@ -155,7 +155,11 @@ def _first_day(text: str) -> int:
 def _rank_stored_events() -> None:
     db = op.get_bind()
     events = sa.table(
-        "study_events", sa.column("id"), sa.column("kind"), sa.column("detail", sa.JSON())
+        "study_events",
+        sa.column("id"),
+        sa.column("kind"),
+        sa.column("detail", sa.JSON()),
+        sa.column("severity"),
     )
     ranked: dict[str, list[int]] = {"critical": [], "notable": []}
     rows = db.execute(
