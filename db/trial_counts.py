@@ -6,11 +6,12 @@ row in the transaction that changes its links or the studies linked to it (and s
 and claim loading do for theirs), so the counts are never older than the links. The status
 groups are those of `db.views.STATUS_GROUPS`; a test keeps the two in agreement.
 
-A matching trial *counts* for its claim (in the status groups, `with_results`, `with_publications`, the highest
-phase and `last_change`) when a person included it, or, unscreened, when its relevance
-tier reaches the claim's `min_relevance` (a link not yet judged counts, as before tiers
-existed). An excluded trial never counts. `awaiting_screening` is the unscreened trials
-that do not count on their own: only a person's decision would make them count.
+A matching trial *counts* for its claim (in the status groups, `with_results`,
+`with_publications`, the highest phase and `last_change`) when a person included it, or,
+unscreened, when its relevance tier reaches the claim's `min_relevance` (a link not yet
+judged counts, as before tiers existed). An excluded trial never counts.
+`awaiting_screening` is the unscreened trials that do not count on their own: only a
+person's decision would make them count.
 """
 
 from __future__ import annotations
