@@ -58,8 +58,8 @@ TRIAL_CSV = (
     "topic_version",
     "first_linked_at",
 )
-HISTORY_TABLE = ("observed_at", "effective_on", "kind", "nct_id", "change")
-HISTORY_CSV = ("claim_id", "observed_at", "effective_on", "kind", "nct_id", "change")
+HISTORY_TABLE = ("observed_at", "effective_on", "severity", "kind", "nct_id", "change")
+HISTORY_CSV = ("claim_id", "observed_at", "effective_on", "severity", "kind", "nct_id", "change")
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -153,21 +153,9 @@ def _trial_rows(trials: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _history_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**event, "change": _describe(event)} for event in events]
+    from tracker.describe import describe_event
 
-
-def _describe(event: dict[str, Any]) -> str:
-    detail = event["detail"]
-    if event["kind"] == "status_changed":
-        return f"{detail['old']} → {detail['new']}"
-    if event["kind"] == "dates_changed":
-        return "; ".join(
-            f"{name.removesuffix('_date')} {change['old']['date']} → {change['new']['date']}"
-            for name, change in detail.items()
-        )
-    if event["kind"] == "results_posted":
-        return f"results first posted {detail['results_first_posted']}"
-    return f"topic version {detail.get('topic_version')}"
+    return [{**event, "change": describe_event(event["kind"], event["detail"])} for event in events]
 
 
 def _show_table(ctx: Context, record: dict[str, Any], history: bool) -> None:

@@ -21,6 +21,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--out", metavar="PATH", help="where to write it (default digests/WEEK.EXT; - for stdout)"
     )
+    parser.add_argument(
+        "--min-severity",
+        choices=("critical", "notable", "minor"),
+        default="minor",
+        help="leave out flags and changes less severe than this (default: minor, all)",
+    )
     parser.add_argument("--send", action="store_true", help="also mail it (TRACKER_SMTP_*)")
     parser.add_argument(
         "--force", action="store_true", help="with --send: send a week already sent"
@@ -48,7 +54,7 @@ def run_digest(ctx: Context, args: argparse.Namespace) -> int:
     week = IsoWeek.parse(args.week) if args.week else IsoWeek.last_complete(ctx.now().date())
     mailer = Mailer.from_settings(ctx.settings) if args.send else None
     with ctx.transaction() as session:
-        document = build_digest(session, week, ctx.settings.zone)
+        document = build_digest(session, week, ctx.settings.zone, args.min_severity)
     _write(ctx, render(document, args.format), args.out, default_path(week, args.format))
     if mailer is not None:
         send_digest(ctx.engine(), document, mailer, ctx.now(), force=args.force)

@@ -15,7 +15,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from db.views import STATUS_GROUPS
-from tracker.digest.build import SECTIONS
+from tracker.describe import describe_event
+from tracker.digest.build import SEVERITIES
 from tracker.digest.formats import Format
 from tracker.wording import plural
 
@@ -51,28 +52,9 @@ def week_span(start: date, end: date) -> str:
     return f"{start.day} {start:%B %Y} – {end.day} {end:%B %Y}"
 
 
-def _dates(changes: dict[str, Any]) -> str:
-    return "; ".join(
-        f"{name.removesuffix('_date').replace('_', ' ')} {old.get('date') or '?'} → "
-        f"{changes['new'][name].get('date') or '?'}"
-        for name, old in changes["old"].items()
-    )
-
-
-def describe(item: dict[str, Any]) -> str:
-    """What happened to a trial, in a few words."""
-    kind, at = item["kind"], item["at"]
-    if "old" in item and kind != "dates_changed":
-        return f"{item['old'] or 'no status'} → {item['new']} on {at}"
-    return {
-        "new_trial": f"first posted {at}",
-        "trial_completed": f"completed {at}",
-        "results_posted": f"results first posted {at}",
-        "trial_stopped": f"{item['status']} {at}",
-        "linked": f"linked {at}",
-        "unmatched": "no longer found by the claim's search",
-        "rematched": "found by the claim's search again",
-    }.get(kind) or _dates(item)
+def describe(change: dict[str, Any]) -> str:
+    """What a change of a trial was, in a few words."""
+    return describe_event(change["kind"], change.get("detail"))
 
 
 def _label(claim_id: str) -> str:
@@ -135,7 +117,7 @@ def _environment(autoescape: bool) -> Environment:
     environment.globals.update(
         describe=describe,
         plural=plural,
-        sections=SECTIONS,
+        severities=SEVERITIES,
         groups=tuple(STATUS_GROUPS),
         colours=GROUP_COLOURS,
         span=week_span,
@@ -148,8 +130,8 @@ def render(document: dict[str, Any], fmt: Format) -> str:
     if fmt == "json":
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     start, end = date.fromisoformat(document["start"]), date.fromisoformat(document["end"])
-    changed = [claim for claim in document["claims"] if claim["events"]]
-    unchanged = [claim for claim in document["claims"] if not claim["events"]]
+    changed = [claim for claim in document["claims"] if claim["trials"]]
+    unchanged = [claim for claim in document["claims"] if not claim["trials"]]
     context = {
         "digest": document,
         "start": start,
