@@ -29,7 +29,11 @@ def _dates(detail: Mapping[str, Any]) -> str:
         shift = change.get("shift_days")
         moved = f" ({shift:+d} days)" if shift else ""
         old, new = change["old"], change["new"]
-        types = f" {new['type'].lower()}" if new.get("type") and new != old else ""
+        types = (
+            f" {new['type'].lower()}"
+            if new.get("type") != old.get("type") and new.get("type")
+            else ""
+        )
         label = name.removesuffix("_date").replace("_", " ")
         parts.append(f"{label} {old.get('date') or '?'} → {new.get('date') or '?'}{types}{moved}")
     return "; ".join(parts)

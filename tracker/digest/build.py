@@ -3,7 +3,8 @@
 A week's changes are the flags raised and the events observed in it. Each trial appears
 once per claim, with every flag it raised (and the flag's reason) and every change seen
 that week, each with its severity (`tracker.sync.severity`). A claim's trials come most
-severe first: a trial is as severe as its most severe flag or change. Evidence status is
+severe first (a trial is as severe as its most severe flag or change), then those with a
+flag, then the most recent. Evidence status is
 the claims' status when the digest is made. The Markdown and HTML renderings are made
 from this document alone.
 
@@ -120,6 +121,7 @@ def _claim_trials(
         trial["changes"].sort(key=_rank)
     found = sorted(trials.values(), key=lambda trial: trial["nct_id"])
     found.sort(key=lambda trial: trial["at"], reverse=True)
+    found.sort(key=lambda trial: not trial["flags"])
     found.sort(key=_rank)
     more: Counter[str] = Counter()
     for trial in found[SHOWN_PER_CLAIM:]:
