@@ -11,13 +11,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import test_sync_scenario as scenario
 from conftest import Tracker
 from ctgov_builders import make_study, nct
 from sync_helpers import LIVER, state, write_claims
 from test_sync_scenario import WHY_LIVER, event, linked
 
 from db.engine import connect
-from db.migrate import downgrade
+from db.migrate import downgrade, upgrade
 from tracker.ctgov import CtgovClient
 from tracker.ctgov.fake import FakeCtgov
 from tracker.sync import sync
@@ -41,6 +42,7 @@ RESULT = {
     "type": "RESULT",
     "citation": "Doe J, Roe R. MSCs after resection of HCC. Hepatology. 2026 Nov 25;80(5):1-9.",
 }
+OLD_FLAGS = {"NEW_TRIAL", "TRIAL_COMPLETED", "RESULTS_POSTED", "TRIAL_STOPPED"}
 DERIVED = {"pmid": "39000002", "type": "DERIVED", "citation": "Poe P. A meta-analysis. 2026."}
 
 
@@ -254,3 +256,31 @@ def test_the_digest_shows_each_changed_trial_once_most_severe_first(
     )
     assert "  - notable: completion 2027-06-30 → 2028-06-30 (+366 days) (2026-11-26)\n" in markdown
     assert "https://pubmed.ncbi.nlm.nih.gov/39000001/" in markdown
+
+
+def test_migrating_to_severities_ranks_the_events_already_stored(
+    tracker: Tracker, registry: FakeCtgov, database_url: str, tmp_path: Path
+) -> None:
+    assert tracker("claims", "load", str(write_claims(tmp_path))).status == 0
+    for day in (scenario.day_one, scenario.day_two, scenario.day_three):
+        day(registry)
+        assert tracker("sync").status == 0
+    day_one(registry)
+    assert tracker("sync", "--full").status == 0
+    day_two(registry)
+    assert tracker("sync", "--full").status == 0
+    assert _status(tracker)["with_publications"] == 1
+    before = state(database_url)
+    assert {e[-1] for e in before["events"]} == {"critical", "notable", "minor"}
+    engine = connect(database_url)
+    downgrade(engine, "0007")
+    upgrade(engine)
+    engine.dispose()
+    after = state(database_url)
+    old_kinds = {"linked", "unmatched", "rematched", "status_changed", "results_posted"}
+    assert [e for e in after["events"] if e[0] in old_kinds | {"dates_changed"}] == [
+        e for e in before["events"] if e[0] in old_kinds | {"dates_changed"}
+    ]
+    kept = {key: flag for key, flag in before["flags"].items() if key[2] in OLD_FLAGS}
+    assert after["flags"] == kept
+    assert _status(tracker)["with_publications"] == 1
