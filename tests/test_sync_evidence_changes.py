@@ -15,6 +15,7 @@ import test_sync_scenario as scenario
 from conftest import Tracker
 from ctgov_builders import make_study, nct
 from sync_helpers import LIVER, state, write_claims
+from test_readme_queries import readme_queries_on
 from test_sync_scenario import WHY_LIVER, event, linked
 
 from db.engine import connect
@@ -190,6 +191,10 @@ def test_changes_that_matter_give_the_documented_events_severities_and_flags(
         "RESULTS_PUBLISHED": 1,
         "RESULTS_OVERDUE": 2,
     }
+
+    critical, overdue = readme_queries_on(database_url, 4)
+    assert [row[:3] for row in critical] == [(nct(11), "outcome_changed", "2026-11-26")]
+    assert overdue == [("liver-msc", nct(15), "2026-11-22"), ("liver-msc", nct(17), "2026-11-26")]
 
     history = json.loads(
         tracker("claims", "show", "liver-msc", "--history", "--format", "json").out
