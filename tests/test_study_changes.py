@@ -176,6 +176,7 @@ def test_a_result_reference_added_is_a_publication_a_derived_one_is_not() -> Non
         {"pmid": "38000001", "type": "RESULT", "citation": "A B. Results. J Med. 2026 Nov;1:1."},
         {"pmid": "38000002", "type": "DERIVED", "citation": "C D. Derived. J Med. 2026 Nov;1:2."},
         {"type": "RESULT", "citation": "An abstract without a PMID. 2026."},
+        {"pmid": "1)[x](https://evil.example", "type": "RESULT", "citation": "Not a PMID."},
     ]
     assert found(old, new) == [
         (

@@ -260,7 +260,16 @@ def test_the_digest_shows_each_changed_trial_once_most_severe_first(
         "  - notable: enrollment 200 estimated → 100 estimated (-50 %) (2026-11-26)\n" in markdown
     )
     assert "  - notable: completion 2027-06-30 → 2028-06-30 (+366 days) (2026-11-26)\n" in markdown
-    assert "https://pubmed.ncbi.nlm.nih.gov/39000001/" in markdown
+    assert (
+        "  - notable: results publication"
+        " [PMID 39000001](https://pubmed.ncbi.nlm.nih.gov/39000001/) (2026-11-26)\n" in markdown
+    )
+    html = tracker("digest", "--week", "2026-W48", "--format", "html", "--out", "-").out
+    assert (
+        '<a href="https://pubmed.ncbi.nlm.nih.gov/39000001/" style="color:#0969da;">'
+        "PMID 39000001</a>" in html
+    )
+    assert "<strong>RESULTS_OVERDUE</strong>" in html
 
 
 def test_migrating_to_severities_ranks_the_events_already_stored(

@@ -15,6 +15,7 @@ from datetime import date
 
 from db.enums import FlagKind
 from tracker.ctgov.records import PartialDate, StudyRecord
+from tracker.sync.study_diffs import is_pmid
 
 COMPLETED = "COMPLETED"
 STOPPED = frozenset({"TERMINATED", "WITHDRAWN", "SUSPENDED"})
@@ -60,7 +61,7 @@ class StudyFacts:
             primary_completion_type=primary.type if primary is not None else None,
             has_results=record.has_results,
             publications=tuple(
-                dict.fromkeys((ref.pmid, ref.citation) for ref in results if ref.pmid)
+                dict.fromkeys((ref.pmid, ref.citation) for ref in results if is_pmid(ref.pmid))
             ),
             result_references=len(results),
         )

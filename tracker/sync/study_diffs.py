@@ -122,11 +122,16 @@ def arms_changed(
     return detail if any(detail.values()) else None
 
 
+def is_pmid(value: Any) -> bool:
+    """A PubMed id: digits only (anything else cannot make a PubMed link)."""
+    return isinstance(value, str) and value.isascii() and value.isdigit()
+
+
 def result_pmids(references: Sequence[Mapping[str, Any]]) -> list[str]:
     """PMIDs of a study's results publications (references of type RESULT), in order."""
     found: list[str] = []
     for ref in references:
-        if ref.get("type") == RESULT and ref.get("pmid") and ref["pmid"] not in found:
+        if ref.get("type") == RESULT and is_pmid(ref.get("pmid")) and ref["pmid"] not in found:
             found.append(ref["pmid"])
     return found
 
