@@ -202,6 +202,10 @@ def test_changes_that_matter_give_the_documented_events_severities_and_flags(
     ranked = {(e["nct_id"], e["kind"]): e["severity"] for e in history["history"]}
     assert ranked[(nct(11), "outcome_changed")] == "critical"
     assert ranked[(nct(12), "enrollment_changed")] == "notable"
+    csv_lines = tracker("claims", "show", "liver-msc", "--history", "--format", "csv").out
+    assert (
+        csv_lines.splitlines()[0] == "claim_id,observed_at,effective_on,severity,kind,nct_id,change"
+    )
     table = tracker("claims", "show", "liver-msc", "--history").out
     assert "critical" in table
     assert "critical  outcome_changed     NCT00000011  primary outcome reworded: “Overall" in table
