@@ -17,6 +17,9 @@ class FlagKind(StrEnum):
     TRIAL_COMPLETED = "TRIAL_COMPLETED"
     RESULTS_POSTED = "RESULTS_POSTED"
     TRIAL_STOPPED = "TRIAL_STOPPED"
+    OUTCOME_CHANGED = "OUTCOME_CHANGED"
+    RESULTS_PUBLISHED = "RESULTS_PUBLISHED"
+    RESULTS_OVERDUE = "RESULTS_OVERDUE"
 
 
 class EventKind(StrEnum):
@@ -29,6 +32,24 @@ class EventKind(StrEnum):
     STATUS_CHANGED = "status_changed"
     RESULTS_POSTED = "results_posted"
     DATES_CHANGED = "dates_changed"
+    OUTCOME_CHANGED = "outcome_changed"
+    ENROLLMENT_CHANGED = "enrollment_changed"
+    PHASE_CHANGED = "phase_changed"
+    SPONSOR_CHANGED = "sponsor_changed"
+    ARMS_CHANGED = "arms_changed"
+    WHY_STOPPED_CHANGED = "why_stopped_changed"
+    PUBLICATION_ADDED = "publication_added"
+
+
+class Severity(StrEnum):
+    """How much a change matters to the evidence; see `tracker.sync.severity`."""
+
+    CRITICAL = "critical"
+    NOTABLE = "notable"
+    MINOR = "minor"
+
+
+SEVERITY_RANK: dict[str, int] = {Severity.CRITICAL: 3, Severity.NOTABLE: 2, Severity.MINOR: 1}
 
 
 class Tier(StrEnum):

@@ -27,11 +27,12 @@ from sqlalchemy import (
     Text,
     Unicode,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from db.enums import ClaimStatus, Decision, FlagKind, RunOutcome, Tier, sql_in
+from db.enums import ClaimStatus, Decision, FlagKind, RunOutcome, Severity, Tier, sql_in
 from db.types import UTCDateTime
 
 NAMING_CONVENTION = {
@@ -166,6 +167,10 @@ class Study(Base):
     results_first_posted: Mapped[str | None] = mapped_column(PARTIAL_DATE)
     last_update_posted: Mapped[str | None] = mapped_column(PARTIAL_DATE)
     has_results: Mapped[bool]
+    has_publication: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """A RESULT reference with a PMID: the trial's results are published."""
+    fields_version: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    """`tracker.sync.study_rows.FIELDS_VERSION` of the code that stored the row."""
     status_verified_date: Mapped[str | None] = mapped_column(PARTIAL_DATE)
     nct_id_aliases: Mapped[list[str]] = mapped_column(server_default=text("'[]'"))
     brief_summary: Mapped[str | None] = mapped_column(Text)
@@ -250,6 +255,10 @@ class StudyEvent(Base):
     observed_at: Mapped[datetime]
     effective_on: Mapped[str | None] = mapped_column(PARTIAL_DATE)
     detail: Mapped[dict[str, Any]]
+    severity: Mapped[str] = mapped_column(
+        String(16), default=Severity.MINOR, server_default=Severity.MINOR.value
+    )
+    """`critical`, `notable` or `minor` (`tracker.sync.severity`)."""
 
 
 class Flag(Base):
@@ -327,6 +336,7 @@ class ClaimTrialCounts(Base):
     stopped: Mapped[int] = mapped_column(Integer)
     unknown: Mapped[int] = mapped_column(Integer)
     with_results: Mapped[int] = mapped_column(Integer)
+    with_publications: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     phase_rank: Mapped[int | None] = mapped_column(Integer)
     last_change: Mapped[str | None] = mapped_column(PARTIAL_DATE)
     direct: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

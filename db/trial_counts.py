@@ -7,11 +7,12 @@ and claim loading do for theirs), so the counts are never older than the links. 
 SQL is written from `db.views.STATUS_GROUPS`, the one list of which status belongs to
 which group.
 
-A matching trial *counts* for its claim (in the status groups, `with_results`, the highest
-phase and `last_change`) when a person included it, or, unscreened, when its relevance
-tier reaches the claim's `min_relevance` (a link not yet judged counts, as before tiers
-existed). An excluded trial never counts. `awaiting_screening` is the unscreened trials
-that do not count on their own: only a person's decision would make them count.
+A matching trial *counts* for its claim (in the status groups, `with_results`,
+`with_publications`, the highest phase and `last_change`) when a person included it, or,
+unscreened, when its relevance tier reaches the claim's `min_relevance` (a link not yet
+judged counts, as before tiers existed). An excluded trial never counts.
+`awaiting_screening` is the unscreened trials that do not count on their own: only a
+person's decision would make them count.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ SELECT
     END AS status_group,
     CASE WHEN studies.has_results OR studies.results_first_posted IS NOT NULL
         THEN 1 ELSE 0 END AS with_results,
+    CASE WHEN studies.has_publication THEN 1 ELSE 0 END AS with_publication,
     studies.phase_rank,
     studies.last_update_posted
 FROM claim_studies AS links
@@ -92,7 +94,8 @@ _GROUP_SUMS = "\n".join(f"    {_counted(_in_group(group))}," for group in STATUS
 COUNTS = f"""
 INSERT INTO claim_trial_counts (
     claim_id, trials_total, {", ".join(STATUS_GROUPS)}, with_results,
-    phase_rank, last_change, direct, indirect, background, excluded, awaiting_screening
+    phase_rank, last_change, direct, indirect, background, excluded, awaiting_screening,
+    with_publications
 )
 SELECT
     claim_id,
@@ -105,7 +108,8 @@ SELECT
     {_listed(f"tier = 'indirect' AND {_NOT_EXCLUDED}")},
     {_listed(f"tier = 'background' AND {_NOT_EXCLUDED}")},
     {_listed("screening = 'exclude'")},
-    {_listed("counted = 0 AND screening IS NULL")}
+    {_listed("counted = 0 AND screening IS NULL")},
+    {_counted("with_publication = 1")}
 FROM ({TRIALS}) AS trials
 GROUP BY claim_id
 """

@@ -44,6 +44,9 @@ FLAG_COLUMNS = {
     "TRIAL_COMPLETED": "open_trial_completed",
     "RESULTS_POSTED": "open_results_posted",
     "TRIAL_STOPPED": "open_trial_stopped",
+    "OUTCOME_CHANGED": "open_outcome_changed",
+    "RESULTS_PUBLISHED": "open_results_published",
+    "RESULTS_OVERDUE": "open_results_overdue",
 }
 
 claim_evidence_status = Table(
@@ -63,4 +66,5 @@ claim_evidence_status = Table(
     Column("excluded", Integer),
     Column("awaiting_screening", Integer),
     Column("min_relevance", String),
+    Column("with_publications", Integer),
 )

@@ -48,8 +48,12 @@ def make_study(
     results_first_posted: str | None = None,
     has_results: bool | None = None,
     verified: str | None = None,
+    outcomes: Sequence[str | tuple[str, str]] = (),
+    references: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
-    """One study object; `last_update` defaults to the latest posting date given."""
+    """One study object; `last_update` defaults to the latest posting date given.
+    `outcomes` are primary outcomes, a measure or (measure, time frame); `references`
+    are `referencesModule.references` items as the registry gives them."""
     protocol = _drop_empty(
         {
             "identificationModule": _identification(
@@ -76,6 +80,8 @@ def make_study(
             ),
             "designModule": _design(study_type, phases, enrollment, enrollment_type),
             "armsInterventionsModule": _arms(interventions),
+            "outcomesModule": _outcomes(outcomes),
+            "referencesModule": {"references": list(references)} if references else {},
         }
     )
     if has_results is None:
@@ -183,6 +189,14 @@ def _arms(interventions: Sequence[InterventionSpec]) -> dict[str, Any]:
     for index, item in enumerate(items, start=1):
         item.setdefault("armGroupLabels", [f"Arm {index}"])
     return {"armGroups": groups, "interventions": items}
+
+
+def _outcomes(outcomes: Sequence[str | tuple[str, str]]) -> dict[str, Any]:
+    items = [
+        {"measure": o} if isinstance(o, str) else {"measure": o[0], "timeFrame": o[1]}
+        for o in outcomes
+    ]
+    return {"primaryOutcomes": items} if items else {}
 
 
 def _intervention(spec: InterventionSpec) -> dict[str, Any]:

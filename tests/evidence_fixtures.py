@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from ctgov_builders import make_study, nct
 
+from db.enums import FlagKind
 from tracker.fake_registry import FakeCtgov
 
-NO_FLAGS = {"NEW_TRIAL": 0, "TRIAL_COMPLETED": 0, "RESULTS_POSTED": 0, "TRIAL_STOPPED": 0}
+NO_FLAGS = {kind.value: 0 for kind in FlagKind}
 
 
 def status_record(
@@ -29,6 +30,7 @@ def status_record(
     *,
     tiers: tuple[int, int, int] | None = None,
     awaiting: int = 0,
+    publications: int = 0,
     **flags: int,
 ) -> dict[str, Any]:
     """A claim's status as `tracker status --format json` gives it; groups in view order;
@@ -41,6 +43,7 @@ def status_record(
             zip(("planned", "ongoing", "completed", "stopped", "unknown"), groups, strict=True)
         ),
         "with_results": results,
+        "with_publications": publications,
         "highest_phase": phase,
         "evidence_level": level,
         "open_flags": {**NO_FLAGS, **flags},

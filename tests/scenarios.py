@@ -7,7 +7,9 @@ and suspends the study two claims share; day four moves a study out of a claim's
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from ctgov_builders import make_study, nct
 
@@ -178,3 +180,13 @@ def day_four(registry: FakeCtgov) -> None:
             last_update="2026-11-27",
         )
     )
+
+
+def event(
+    kind: str, n: int, claim: str = "", on: str = "", severity: str = "minor", **detail: Any
+) -> tuple[str, ...]:
+    return (kind, nct(n), claim, on, json.dumps(detail, sort_keys=True), severity)
+
+
+def linked(claim: str, n: int, why: dict[str, Any]) -> tuple[str, ...]:
+    return event("linked", n, claim, topic_version=1, matched_on=why)

@@ -42,6 +42,7 @@ def state(url: str) -> dict[str, Any]:
                     e.claim_id or "",
                     e.effective_on or "",
                     json.dumps(e.detail, sort_keys=True),
+                    e.severity,
                 )
                 for e in session.scalars(select(StudyEvent))
             )

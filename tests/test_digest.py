@@ -13,10 +13,11 @@ from conftest import Tracker
 from ctgov_builders import make_study, nct
 from digest_fixtures import MARKUP_TITLE, sync_at
 from evidence_fixtures import status_record
-from scenarios import CLAIMS, LIVER, write_claims
+from scenarios import CLAIMS, LIVER, MYELOMA, write_claims
 from sync_helpers import state
 
-from tracker.digest.build import SHOWN_PER_SECTION
+from db.enums import EventKind, FlagKind
+from tracker.digest.build import SHOWN_PER_CLAIM
 from tracker.digest.render import CHART_LABEL
 from tracker.digest.week import IsoWeek
 from tracker.errors import UsageError
@@ -26,25 +27,43 @@ WEEK = ("digest", "--week", "2026-W48", "--out", "-")
 URL = "https://clinicaltrials.gov/study/{}"
 
 
-def item(
-    kind: str, n: int, status: str, at: str, title: str | None = None, **extra: Any
+def trial(
+    n: int,
+    status: str,
+    severity: str,
+    at: str,
+    flags: list[dict[str, Any]],
+    changes: list[dict[str, Any]],
+    title: str | None = None,
 ) -> dict[str, Any]:
     return {
-        "kind": kind,
         "nct_id": nct(n),
         "title": title or f"Study {nct(n)}",
         "status": status,
         "phase": None,
-        "at": at,
         "url": URL.format(nct(n)),
-        **extra,
+        "severity": severity,
+        "at": at,
+        "flags": flags,
+        "changes": changes,
     }
 
 
-def completion(old: tuple[str, str], new: tuple[str, str]) -> dict[str, Any]:
+def flag(kind: str, severity: str, reason: str, at: str) -> dict[str, Any]:
+    return {"kind": kind, "severity": severity, "reason": reason, "at": at}
+
+
+def change(kind: str, severity: str, at: str, **detail: Any) -> dict[str, Any]:
+    return {"kind": kind, "severity": severity, "at": at, **({"detail": detail} if detail else {})}
+
+
+def moved(old: tuple[str, str], new: tuple[str, str], shift: int) -> dict[str, Any]:
     return {
-        "old": {"completion_date": {"date": old[0], "type": old[1]}},
-        "new": {"completion_date": {"date": new[0], "type": new[1]}},
+        "completion_date": {
+            "old": {"date": old[0], "type": old[1]},
+            "new": {"date": new[0], "type": new[1]},
+            "shift_days": shift,
+        }
     }
 
 
@@ -60,23 +79,44 @@ def status(
     return status_record(claim, "stem-cells", total, groups, results, None, level, last, **flags)
 
 
-SUSPENDED_4 = item("trial_stopped", 4, "SUSPENDED", "2026-11-26", old="RECRUITING", new="SUSPENDED")
+def stopped(n: int, old: str, new: str, on: str) -> list[Any]:
+    return [
+        flag("TRIAL_STOPPED", "critical", f"status {old} → {new} on {on}", on),
+        change("status_changed", "critical", on, old=old, new=new),
+    ]
+
+
+SUSPENDED_4 = trial(
+    4,
+    "SUSPENDED",
+    "critical",
+    "2026-11-26",
+    *[[item] for item in stopped(4, "RECRUITING", "SUSPENDED", "2026-11-26")],
+)
+NO_EVENTS = {kind.value: 0 for kind in EventKind}
 EXPECTED = {
     "week": "2026-W48",
     "start": "2026-11-23",
     "end": "2026-11-29",
     "timezone": "UTC",
+    "min_severity": "minor",
     "summary": {
         "claims_total": 4,
         "claims_changed": 3,
-        "flags": {"NEW_TRIAL": 1, "TRIAL_COMPLETED": 1, "RESULTS_POSTED": 1, "TRIAL_STOPPED": 3},
+        "flags": {
+            **{kind.value: 0 for kind in FlagKind},
+            "NEW_TRIAL": 1,
+            "TRIAL_COMPLETED": 1,
+            "RESULTS_POSTED": 1,
+            "TRIAL_STOPPED": 3,
+        },
         "events": {
+            **NO_EVENTS,
             "linked": 1,
-            "unmatched": 0,
-            "rematched": 0,
             "status_changed": 3,
             "results_posted": 1,
             "dates_changed": 2,
+            "why_stopped_changed": 1,
         },
     },
     "claims": [
@@ -96,25 +136,55 @@ EXPECTED = {
                 NEW_TRIAL=2,
                 TRIAL_COMPLETED=1,
             ),
-            "events": [
-                item("new_trial", 6, "RECRUITING", "2026-11-25", title=MARKUP_TITLE),
-                item(
-                    "trial_completed",
+            "trials": [
+                trial(
                     1,
                     "COMPLETED",
+                    "notable",
                     "2026-11-25",
-                    old="RECRUITING",
-                    new="COMPLETED",
+                    [
+                        flag(
+                            "TRIAL_COMPLETED",
+                            "notable",
+                            "status RECRUITING → COMPLETED on 2026-11-25",
+                            "2026-11-25",
+                        )
+                    ],
+                    [
+                        change(
+                            "status_changed",
+                            "notable",
+                            "2026-11-25",
+                            old="RECRUITING",
+                            new="COMPLETED",
+                        ),
+                        change(
+                            "dates_changed",
+                            "notable",
+                            "2026-11-25",
+                            **moved(("2027-06", "ESTIMATED"), ("2026-11-20", "ACTUAL"), -193),
+                        ),
+                    ],
                 ),
-                item(
-                    "dates_changed",
-                    1,
-                    "COMPLETED",
+                trial(
+                    6,
+                    "RECRUITING",
+                    "notable",
                     "2026-11-25",
-                    **completion(("2027-06", "ESTIMATED"), ("2026-11-20", "ACTUAL")),
+                    [
+                        flag(
+                            "NEW_TRIAL",
+                            "notable",
+                            "first posted 2026-11-25, after as_of 2026-11-21",
+                            "2026-11-25",
+                        )
+                    ],
+                    [change("linked", "minor", "2026-11-25")],
+                    title=MARKUP_TITLE,
                 ),
             ],
             "more": {},
+            "more_trials": 0,
             "folded": {},
         },
         {
@@ -133,11 +203,33 @@ EXPECTED = {
                 RESULTS_POSTED=1,
                 TRIAL_STOPPED=1,
             ),
-            "events": [
-                item("results_posted", 3, "COMPLETED", "2026-11-26"),
+            "trials": [
                 SUSPENDED_4,
+                trial(
+                    3,
+                    "COMPLETED",
+                    "notable",
+                    "2026-11-26",
+                    [
+                        flag(
+                            "RESULTS_POSTED",
+                            "notable",
+                            "results first posted 2026-11-26, after as_of 2026-11-21",
+                            "2026-11-26",
+                        )
+                    ],
+                    [
+                        change(
+                            "results_posted",
+                            "notable",
+                            "2026-11-26",
+                            results_first_posted="2026-11-26",
+                        )
+                    ],
+                ),
             ],
             "more": {},
+            "more_trials": 0,
             "folded": {},
         },
         {
@@ -149,25 +241,34 @@ EXPECTED = {
             "status": status(
                 "aml-allo", 2, (0, 0, 0, 2, 0), 0, "no-trials", "2026-11-26", TRIAL_STOPPED=2
             ),
-            "events": [
+            "trials": [
                 SUSPENDED_4,
-                item(
-                    "trial_stopped",
+                trial(
                     5,
                     "TERMINATED",
+                    "critical",
                     "2026-11-25",
-                    old="ACTIVE_NOT_RECRUITING",
-                    new="TERMINATED",
-                ),
-                item(
-                    "dates_changed",
-                    5,
-                    "TERMINATED",
-                    "2026-11-25",
-                    **completion(("2027-01", "ESTIMATED"), ("2026-11-24", "ACTUAL")),
+                    [stopped(5, "ACTIVE_NOT_RECRUITING", "TERMINATED", "2026-11-25")[0]],
+                    [
+                        stopped(5, "ACTIVE_NOT_RECRUITING", "TERMINATED", "2026-11-25")[1],
+                        change(
+                            "why_stopped_changed",
+                            "notable",
+                            "2026-11-25",
+                            old=None,
+                            new="Sponsor decision",
+                        ),
+                        change(
+                            "dates_changed",
+                            "minor",
+                            "2026-11-25",
+                            **moved(("2027-01", "ESTIMATED"), ("2026-11-24", "ACTUAL"), -38),
+                        ),
+                    ],
                 ),
             ],
             "more": {},
+            "more_trials": 0,
             "folded": {},
         },
         {
@@ -177,8 +278,9 @@ EXPECTED = {
             "text": "Nothing ever happens to this claim.",
             "evidence_level": "no-trials",
             "status": status("quiet-claim", 0, (0, 0, 0, 0, 0), 0, "no-trials", None),
-            "events": [],
+            "trials": [],
             "more": {},
+            "more_trials": 0,
             "folded": {},
         },
     ],
@@ -191,32 +293,35 @@ def test_json_is_exactly_the_weeks_changes_claim_by_claim(digest_week: Tracker) 
     assert json.loads(result.out) == EXPECTED
 
 
-def test_markdown_has_a_summary_then_each_changed_claim_by_section(digest_week: Tracker) -> None:
+def test_markdown_lists_each_trial_once_by_severity_with_flag_reasons(
+    digest_week: Tracker,
+) -> None:
     text = digest_week(*WEEK).out
     assert text.startswith("# Claim–trial digest 2026-W48 (23–29 November 2026)\n")
     assert "**3 of 4 claims changed.**" in text
     assert (
-        "Flags raised: NEW_TRIAL 1, TRIAL_COMPLETED 1, RESULTS_POSTED 1, TRIAL_STOPPED 3." in text
+        "Flags raised: NEW_TRIAL 1, TRIAL_COMPLETED 1, RESULTS_POSTED 1, TRIAL_STOPPED 3," in text
     )
     headings = re.findall(r"^#+ .*$", text, flags=re.MULTILINE)
     assert headings[1:] == [
         "## liver-msc",
-        "### New trials",
-        "### Trials completed",
-        "### Key dates changed",
+        "### Notable",
         "## myeloma-asct",
-        "### Results posted",
-        "### Trials stopped",
+        "### Critical",
+        "### Notable",
         "## aml-allo",
-        "### Trials stopped",
-        "### Key dates changed",
+        "### Critical",
         "## Claims without changes",
     ]
+    assert text.count("(https://clinicaltrials.gov/study/NCT00000001)") == 1
     assert (
         "- [NCT00000001](https://clinicaltrials.gov/study/NCT00000001) Study NCT00000001:"
-        " COMPLETED; RECRUITING → COMPLETED on 2026-11-25" in text
-    )
-    assert "ACTIVE_NOT_RECRUITING → TERMINATED on 2026-11-25" in text
+        " COMPLETED\n"
+        "  - **TRIAL_COMPLETED** (notable): status RECRUITING → COMPLETED on 2026-11-25\n"
+        "  - notable: status RECRUITING → COMPLETED (2026-11-25)\n"
+        "  - notable: completion 2027-06 → 2026-11-20 actual (-193 days) (2026-11-25)\n"
+    ) in text
+    assert "  - notable: why stopped: Sponsor decision (2026-11-25)\n" in text
     assert (
         "Evidence: **no-trials**, 2 trials"
         " (0 planned, 0 ongoing, 0 completed, 2 stopped, 0 unknown)" in text
@@ -224,11 +329,33 @@ def test_markdown_has_a_summary_then_each_changed_claim_by_section(digest_week: 
     assert text.rstrip().endswith("- quiet-claim: no-trials, 0 trials")
 
 
+def test_min_severity_leaves_out_what_matters_less(digest_week: Tracker) -> None:
+    document = json.loads(digest_week(*WEEK, "--format", "json", "--min-severity", "critical").out)
+    kept = {
+        claim["claim_id"]: [
+            (trial["nct_id"], [item["kind"] for item in trial["flags"] + trial["changes"]])
+            for trial in claim["trials"]
+        ]
+        for claim in document["claims"]
+    }
+    stop = ["TRIAL_STOPPED", "status_changed"]
+    assert kept == {
+        "liver-msc": [],
+        "myeloma-asct": [(nct(4), stop)],
+        "aml-allo": [(nct(4), stop), (nct(5), stop)],
+        "quiet-claim": [],
+    }
+    assert document["summary"]["claims_changed"] == 2
+    notable = digest_week(*WEEK, "--min-severity", "notable").out
+    assert "minor:" not in notable
+    assert "notable: why stopped: Sponsor decision" in notable
+
+
 def test_markdown_escapes_markup_from_the_registry(digest_week: Tracker) -> None:
     text = digest_week(*WEEK).out
     assert (
         r"\<script\>alert('x')\</script\> \& MSC \*for\* \[HCC\]:"
-        " RECRUITING; first posted 2026-11-25" in text
+        " RECRUITING\n  - **NEW_TRIAL** (notable): first posted 2026-11-25" in text
     )
     assert "<script>" not in text
 
@@ -262,7 +389,7 @@ def test_week_without_changes_gives_a_short_digest(digest_week: Tracker) -> None
         digest_week("digest", "--week", "2026-W40", "--format", "json", "--out", "-").out
     )
     assert document["summary"]["claims_changed"] == 0
-    assert all(claim["events"] == [] for claim in document["claims"])
+    assert all(claim["trials"] == [] for claim in document["claims"])
 
 
 def test_the_week_before_holds_the_first_sync(digest_week: Tracker) -> None:
@@ -272,10 +399,14 @@ def test_the_week_before_holds_the_first_sync(digest_week: Tracker) -> None:
     assert document["summary"]["flags"]["NEW_TRIAL"] == 1
     assert document["summary"]["events"]["linked"] == 6
     liver = document["claims"][0]
-    assert [(i["kind"], i["nct_id"]) for i in liver["events"]] == [
-        ("new_trial", nct(2)),
-        ("linked", nct(1)),
-    ]
+    assert [
+        (
+            trial["nct_id"],
+            [f["kind"] for f in trial["flags"]],
+            [c["kind"] for c in trial["changes"]],
+        )
+        for trial in liver["trials"]
+    ] == [(nct(2), ["NEW_TRIAL"], ["linked"]), (nct(1), [], ["linked"])]
 
 
 def test_digest_is_written_to_digests_week_by_default(digest_week: Tracker, tmp_path: Path) -> None:
@@ -340,13 +471,15 @@ def test_iso_week_parsing_refuses_non_weeks() -> None:
         IsoWeek.parse("2026-W00")
 
 
-def test_a_section_lists_its_first_items_and_counts_the_rest(
+def test_a_claim_lists_its_most_severe_trials_and_counts_the_rest_by_kind(
     tracker: Tracker, registry: FakeCtgov, database_url: str, tmp_path: Path
 ) -> None:
     tracker("claims", "load", str(write_claims(tmp_path, CLAIMS)))
-    for number in range(1, SHOWN_PER_SECTION + 4):
+    for number in range(1, SHOWN_PER_CLAIM + 4):
         registry.put_study(make_study(nct(number), **LIVER))
-    sync_at(database_url, registry, datetime(2026, 11, 20, 3, 0, tzinfo=UTC))
+    registry.put_study(make_study(nct(99), **LIVER, first_posted="2026-11-22"))
+    registry.put_study(make_study(nct(98), **MYELOMA))
+    sync_at(database_url, registry, datetime(2026, 11, 22, 3, 0, tzinfo=UTC))
 
     document = json.loads(
         tracker("digest", "--week", "2026-W47", "--format", "json", "--out", "-").out
@@ -354,7 +487,13 @@ def test_a_section_lists_its_first_items_and_counts_the_rest(
     markdown = tracker("digest", "--week", "2026-W47", "--out", "-").out
 
     liver = next(claim for claim in document["claims"] if claim["claim_id"] == "liver-msc")
-    assert [item["kind"] for item in liver["events"]] == ["linked"] * SHOWN_PER_SECTION
-    assert liver["more"] == {"linked": 3}
-    assert document["summary"]["events"]["linked"] >= SHOWN_PER_SECTION + 3
-    assert "- … and 3 more (`tracker claims show liver-msc --history`)" in markdown
+    assert len(liver["trials"]) == SHOWN_PER_CLAIM
+    assert liver["trials"][0]["nct_id"] == nct(99)
+    assert (liver["more_trials"], liver["more"]) == (4, {"linked": 4})
+    myeloma = next(claim for claim in document["claims"] if claim["claim_id"] == "myeloma-asct")
+    assert [trial["nct_id"] for trial in myeloma["trials"]] == [nct(98)]
+    assert document["summary"]["events"]["linked"] == SHOWN_PER_CLAIM + 5
+    assert (
+        "… and 4 more trials (`tracker claims show liver-msc --history`):\n\n- linked: 4\n"
+        in markdown
+    )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 from conftest import Tracker
 from ctgov_builders import nct
@@ -16,20 +14,13 @@ from scenarios import (
     day_one,
     day_three,
     day_two,
+    event,
+    linked,
     write_claims,
 )
 from sync_helpers import state
 
 from tracker.fake_registry import FakeCtgov
-
-
-def event(kind: str, n: int, claim: str = "", on: str = "", **detail: Any) -> tuple[str, ...]:
-    return (kind, nct(n), claim, on, json.dumps(detail, sort_keys=True))
-
-
-def linked(claim: str, n: int, why: dict[str, Any]) -> tuple[str, ...]:
-    return event("linked", n, claim, topic_version=1, matched_on=why)
-
 
 DAY_ONE_LINKS = {
     ("liver-msc", nct(1)): (True, 1, WHY_LIVER),
@@ -73,18 +64,40 @@ def test_sync_over_several_registry_days(
         [
             *DAY_ONE_EVENTS,
             linked("liver-msc", 6, WHY_LIVER),
-            event("status_changed", 1, on="2026-11-25", old="RECRUITING", new="COMPLETED"),
+            event(
+                "status_changed",
+                1,
+                on="2026-11-25",
+                severity="notable",
+                old="RECRUITING",
+                new="COMPLETED",
+            ),
             event(
                 "dates_changed",
                 1,
                 on="2026-11-25",
+                severity="notable",
                 completion_date={
                     "old": {"date": "2027-06", "type": "ESTIMATED"},
                     "new": {"date": "2026-11-20", "type": "ACTUAL"},
+                    "shift_days": -193,
                 },
             ),
             event(
-                "status_changed", 5, on="2026-11-25", old="ACTIVE_NOT_RECRUITING", new="TERMINATED"
+                "status_changed",
+                5,
+                on="2026-11-25",
+                severity="critical",
+                old="ACTIVE_NOT_RECRUITING",
+                new="TERMINATED",
+            ),
+            event(
+                "why_stopped_changed",
+                5,
+                on="2026-11-25",
+                severity="notable",
+                old=None,
+                new="Sponsor decision",
             ),
             event(
                 "dates_changed",
@@ -93,6 +106,7 @@ def test_sync_over_several_registry_days(
                 completion_date={
                     "old": {"date": "2027-01", "type": "ESTIMATED"},
                     "new": {"date": "2026-11-24", "type": "ACTUAL"},
+                    "shift_days": -38,
                 },
             ),
         ]
@@ -122,8 +136,21 @@ def test_sync_over_several_registry_days(
     assert after_three["events"] == sorted(
         [
             *after_two["events"],
-            event("results_posted", 3, on="2026-11-26", results_first_posted="2026-11-26"),
-            event("status_changed", 4, on="2026-11-26", old="RECRUITING", new="SUSPENDED"),
+            event(
+                "results_posted",
+                3,
+                on="2026-11-26",
+                severity="notable",
+                results_first_posted="2026-11-26",
+            ),
+            event(
+                "status_changed",
+                4,
+                on="2026-11-26",
+                severity="critical",
+                old="RECRUITING",
+                new="SUSPENDED",
+            ),
         ]
     )
     suspended = ("status RECRUITING → SUSPENDED on 2026-11-26", "2026-11-26", None)

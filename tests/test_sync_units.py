@@ -84,6 +84,7 @@ def test_status_results_and_key_dates_are_events() -> None:
                 "completion_date": {
                     "old": {"date": "2027-01", "type": "ESTIMATED"},
                     "new": {"date": "2026-11-20", "type": "ACTUAL"},
+                    "shift_days": -42,
                 }
             },
         ),

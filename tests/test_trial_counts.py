@@ -26,6 +26,12 @@ COUNTED = ("trials_total", *STATUS_GROUPS, "with_results", "phase_rank", "last_c
 TIERED = ("direct", "indirect", "background", "excluded", "awaiting_screening")
 BEFORE_TIERS = {*TIERED, "min_relevance"}
 """The view's columns since migration 0007."""
+SINCE_0008 = {
+    "with_publications",
+    "open_outcome_changed",
+    "open_results_published",
+    "open_results_overdue",
+}
 RANK = {"direct": 3, "indirect": 2, "background": 1}
 
 
@@ -112,7 +118,7 @@ def test_kept_counts_equal_a_recount_after_every_sync(
 def status_view(database_url: str) -> list[dict[str, Any]]:
     engine = connect(database_url)
     with engine.connect() as connection:
-        columns = [c for c in claim_evidence_status.c if c.name not in BEFORE_TIERS]
+        columns = [c for c in claim_evidence_status.c if c.name not in BEFORE_TIERS | SINCE_0008]
         rows = connection.execute(select(*columns)).all()
     engine.dispose()
     return sorted((dict(row._mapping) for row in rows), key=lambda row: row["claim_id"])

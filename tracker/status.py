@@ -37,6 +37,7 @@ def nested(row: dict[str, Any]) -> dict[str, Any]:
         "trials_total": row["trials_total"],
         "by_status_group": {group: row[group] for group in STATUS_GROUPS},
         "with_results": row["with_results"],
+        "with_publications": row["with_publications"],
         "highest_phase": row["highest_phase"],
         "evidence_level": row["evidence_level"],
         "open_flags": {kind: row[column] for kind, column in FLAG_COLUMNS.items()},

@@ -91,6 +91,7 @@ def events_for_claims(
         StudyEvent.kind,
         StudyEvent.observed_at,
         StudyEvent.effective_on,
+        StudyEvent.severity,
         cast(StudyEvent.detail, Text).label("detail"),
     )
     own = select(StudyEvent.id, StudyEvent.claim_id, *columns).where(

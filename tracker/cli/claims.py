@@ -10,7 +10,7 @@ from tracker.cli.context import Context
 from tracker.cli.help import DATABASE, describe
 from tracker.cli.output import Format, add_format_option, emit, write_fields, write_json
 from tracker.errors import UsageError
-from tracker.wording import event_change, plural
+from tracker.wording import describe_event, plural
 
 if TYPE_CHECKING:
     from claims.load import LoadReport
@@ -60,9 +60,9 @@ TRIAL_CSV = (
     "topic_version",
     "first_linked_at",
 )
-HISTORY_TABLE = ("effective_on", "kind", "nct_id", "change", "seen")
+HISTORY_TABLE = ("effective_on", "severity", "kind", "nct_id", "change", "seen")
 """`seen`: when the sync saw the change, to the minute, in TRACKER_TIMEZONE."""
-HISTORY_CSV = ("claim_id", "observed_at", "effective_on", "kind", "nct_id", "change")
+HISTORY_CSV = ("claim_id", "observed_at", "effective_on", "severity", "kind", "nct_id", "change")
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -225,7 +225,7 @@ def _trial_rows(trials: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _history_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**event, "change": event_change(event["kind"], event["detail"])} for event in events]
+    return [{**event, "change": describe_event(event["kind"], event["detail"])} for event in events]
 
 
 def _show_table(ctx: Context, record: dict[str, Any], history: bool, fmt: Format) -> None:

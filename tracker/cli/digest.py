@@ -49,6 +49,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--out", metavar="PATH", help="where to write it (default digests/WEEK.EXT; - for stdout)"
     )
+    parser.add_argument(
+        "--min-severity",
+        choices=("critical", "notable", "minor"),
+        default="minor",
+        help="leave out flags and changes less severe than this (default: minor, all)",
+    )
     parser.add_argument("--send", action="store_true", help="also mail it (TRACKER_SMTP_*)")
     parser.add_argument(
         "--force", action="store_true", help="with --send: send a week already sent"
@@ -90,6 +96,7 @@ def run_digest(ctx: Context, args: argparse.Namespace) -> int:
         week,
         ctx.now(),
         fmt=args.format,
+        min_severity=args.min_severity,
         to=to,
         send=args.send,
         force=args.force,

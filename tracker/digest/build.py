@@ -1,19 +1,22 @@
 """What changed in a week, claim by claim: the digest as one JSON-ready document.
 
-A week's changes are the flags raised and the events observed in it. Flags come first:
-a new trial, a completion, posted results or a stop is reported once, under its flag,
-and the events that explain it (the status change, the results, the trial's link to the
-claim) are folded into that item rather than listed again. What no flag explains (other
-status changes, trials linked that are not new, trials no longer matching, moved key
-dates) follows. Evidence status is the claims' status when the digest is made. The
-Markdown and HTML renderings are made from this document alone.
+A week's changes are the flags raised and the events observed in it. Each trial appears
+once per claim, with every flag it raised (and the flag's reason) and every change seen
+that week, each with its severity (`tracker.sync.severity`). A claim's trials come most
+severe first (a trial is as severe as its most severe flag or change), then those with a
+flag, then the most recent. Evidence status is
+the claims' status when the digest is made. The Markdown and HTML renderings are made
+from this document alone.
+
+A claim lists at most `SHOWN_PER_CLAIM` trials and counts the flags and changes of the
+rest by kind under `more`: the week of a claim's first sync, or a registry bulk edit,
+links or changes thousands of trials, and one line per kind keeps the other claims in
+sight (`tracker claims show CLAIM --history` has them all). `min_severity` leaves out
+flags and changes below it, and the trials left with nothing.
 
 Only the trials that count for a claim (direct, or as its `min_relevance` allows, or
-included by a person) are listed, direct ones first; the changes of the others are folded
-into `folded`, counts of their trials by tier (and `excluded`), for `tracker trials` to
-show. A claim lists at most `SHOWN_PER_SECTION` items per section and counts the rest under
-`more`: the week of a claim's first sync links every trial its search finds, and a digest
-of ten thousand lines would be read by no one (`tracker claims show CLAIM --history` has them).
+included by a person) are listed; the changes of the others are folded into `folded`,
+counts of their trials by tier (and `excluded`), for `tracker trials` to show.
 """
 
 from __future__ import annotations
@@ -28,55 +31,43 @@ from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from claims.query import list_claims
-from db.enums import ClaimStatus, Decision, EventKind, FlagKind, Tier
+from db.enums import SEVERITY_RANK, ClaimStatus, Decision, EventKind, FlagKind, Severity, Tier
 from db.models import Claim, ClaimStudy, Flag, Study, StudyEvent
 from tracker.digest.week import IsoWeek
 from tracker.relevance.links import counts_for_claim
 from tracker.status import nested, status_rows
+from tracker.sync.severity import at_least, flag_severity, highest
 from tracker.trials import events_for_claims
 
 STUDY_URL = "https://clinicaltrials.gov/study/{nct_id}"
+SEVERITIES = tuple(Severity)
+"""Most severe first: the order of a claim's trials and of each trial's items."""
 
-SECTIONS: tuple[tuple[str, str], ...] = (
-    ("new_trial", "New trials"),
-    ("trial_completed", "Trials completed"),
-    ("results_posted", "Results posted"),
-    ("trial_stopped", "Trials stopped"),
-    ("status_changed", "Other status changes"),
-    ("linked", "Trials linked (first posted before the claim)"),
-    ("unmatched", "Trials no longer matching"),
-    ("rematched", "Trials matching again"),
-    ("dates_changed", "Key dates changed"),
-)
-"""Item kinds in the order a claim's changes are reported, with their headings."""
-
-SHOWN_PER_SECTION = 25
+SHOWN_PER_CLAIM = 25
 STUDY_BATCH = 5000
 """NCT ids per query when loading studies: PostgreSQL takes at most 65,535 parameters."""
 
-_ORDER = {kind: index for index, (kind, _) in enumerate(SECTIONS)}
-_EXPLAINED_BY = {
-    EventKind.LINKED: "new_trial",
-    EventKind.RESULTS_POSTED: "results_posted",
-}
-_TRANSITION_FLAGS = ("trial_completed", "trial_stopped")
-_DETAILED = (EventKind.STATUS_CHANGED, EventKind.DATES_CHANGED)
-"""The events whose `detail` an item shows."""
+_LINK_KINDS = (EventKind.LINKED, EventKind.UNMATCHED, EventKind.REMATCHED)
+_DETAILED = tuple(kind for kind in EventKind if kind not in _LINK_KINDS)
+"""The events whose `detail` a change shows (a link's detail is the claim's topic)."""
+_FLAG_ORDER = {kind.value: index for index, kind in enumerate(FlagKind)}
 
 
 def _day(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).date().isoformat()
 
 
-def _item(kind: str, nct_id: str, at: str, study: Row[Any] | None) -> dict[str, Any]:
+def _trial(nct_id: str) -> dict[str, Any]:
     return {
-        "kind": kind,
         "nct_id": nct_id,
-        "title": study.brief_title if study else None,
-        "status": study.overall_status if study else None,
-        "phase": "/".join(study.phases) if study and study.phases else None,
-        "at": at,
+        "title": None,
+        "status": None,
+        "phase": None,
         "url": STUDY_URL.format(nct_id=nct_id),
+        "severity": Severity.MINOR.value,
+        "at": None,
+        "flags": [],
+        "changes": [],
     }
 
 
@@ -139,84 +130,66 @@ def _folded(
     }
 
 
-def _flag_items(
-    flags: Iterable[Row[Any]], studies: dict[str, Row[Any]], zone: ZoneInfo
-) -> dict[tuple[str, str], dict[str, Any]]:
-    items = {}
+def _rank(item: dict[str, Any]) -> int:
+    return -SEVERITY_RANK[item["severity"]]
+
+
+def _claim_trials(
+    flags: list[Row[Any]], events: list[dict[str, Any]], zone: ZoneInfo, min_severity: str
+) -> tuple[list[dict[str, Any]], dict[str, int], int]:
+    """A claim's trials, most severe first, at most `SHOWN_PER_CLAIM`; the flags and
+    changes of the trials left out, counted by kind; how many trials were left out."""
+    trials: dict[str, dict[str, Any]] = {}
     for flag in flags:
-        kind = FlagKind(flag.kind).value.lower()
-        at = flag.effective_on or _day(flag.raised_at, zone)
-        items[(flag.nct_id, kind)] = _item(kind, flag.nct_id, at, studies.get(flag.nct_id))
-    return items
-
-
-def _event_item(
-    event: dict[str, Any],
-    items: dict[tuple[str, str], dict[str, Any]],
-    flagged: set[str],
-    study: Row[Any] | None,
-    zone: ZoneInfo,
-) -> dict[str, Any] | None:
-    """The item an event adds, or None when a flag's item already tells it."""
-    nct_id, kind, detail = event["nct_id"], event["kind"], event["detail"]
-    if (nct_id, _EXPLAINED_BY.get(kind)) in items:
-        return None
-    if kind == EventKind.LINKED and nct_id in flagged:
-        return None
-    if kind == EventKind.STATUS_CHANGED:
-        for flag_kind in _TRANSITION_FLAGS:
-            flag_item = items.get((nct_id, flag_kind))
-            if flag_item is not None and flag_item["status"] == detail["new"]:
-                flag_item.update(old=detail["old"], new=detail["new"])
-                return None
-    item = _item(kind, nct_id, event["effective_on"] or _day(event["observed_at"], zone), study)
-    if kind == EventKind.STATUS_CHANGED:
-        item.update(old=detail["old"], new=detail["new"])
-    elif kind == EventKind.DATES_CHANGED:
-        item.update(
-            old={name: change["old"] for name, change in detail.items()},
-            new={name: change["new"] for name, change in detail.items()},
-        )
-    return item
-
-
-def _claim_items(
-    flags: list[Row[Any]],
-    events: list[dict[str, Any]],
-    studies: dict[str, Row[Any]],
-    zone: ZoneInfo,
-) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """A claim's items in report order, at most `SHOWN_PER_SECTION` of a kind, and how
-    many of each kind are left out."""
-    items = _flag_items(flags, studies, zone)
-    flagged = {nct_id for nct_id, _ in items}
-    extra = []
+        severity = flag_severity(flag.kind)
+        if at_least(severity, min_severity):
+            trials.setdefault(flag.nct_id, _trial(flag.nct_id))["flags"].append(
+                {
+                    "kind": flag.kind,
+                    "severity": severity.value,
+                    "reason": flag.reason,
+                    "at": flag.effective_on or _day(flag.raised_at, zone),
+                }
+            )
     for event in sorted(events, key=lambda e: (e["observed_at"], e["id"])):
-        item = _event_item(event, items, flagged, studies.get(event["nct_id"]), zone)
-        if item is not None:
-            extra.append(item)
-    found = [*items.values(), *extra]
-    found.sort(key=lambda item: item["nct_id"])
-    found.sort(key=lambda item: item["at"], reverse=True)
-    found.sort(key=lambda item: _ORDER[item["kind"]])
-    listed: Counter[str] = Counter()
-    shown = []
-    for item in found:
-        listed[item["kind"]] += 1
-        if listed[item["kind"]] <= SHOWN_PER_SECTION:
-            shown.append(item)
-    more = {kind: n - SHOWN_PER_SECTION for kind, n in listed.items() if n > SHOWN_PER_SECTION}
-    return shown, more
+        if at_least(event["severity"], min_severity):
+            change = {
+                "kind": event["kind"],
+                "severity": event["severity"],
+                "at": event["effective_on"] or _day(event["observed_at"], zone),
+            }
+            if event["detail"] is not None:
+                change["detail"] = event["detail"]
+            trials.setdefault(event["nct_id"], _trial(event["nct_id"]))["changes"].append(change)
+    for trial in trials.values():
+        items = [*trial["flags"], *trial["changes"]]
+        trial["severity"] = highest(item["severity"] for item in items).value
+        trial["at"] = max(item["at"] for item in items)
+        trial["flags"].sort(key=lambda flag: _FLAG_ORDER[flag["kind"]])
+        trial["flags"].sort(key=_rank)
+        trial["changes"].sort(key=_rank)
+    found = sorted(trials.values(), key=lambda trial: trial["nct_id"])
+    found.sort(key=lambda trial: trial["at"], reverse=True)
+    found.sort(key=lambda trial: not trial["flags"])
+    found.sort(key=_rank)
+    more: Counter[str] = Counter()
+    for trial in found[SHOWN_PER_CLAIM:]:
+        more.update(item["kind"] for item in [*trial["flags"], *trial["changes"]])
+    return found[:SHOWN_PER_CLAIM], dict(more), max(len(found) - SHOWN_PER_CLAIM, 0)
 
 
-def _describe_unloaded(session: Session, claims: list[dict[str, Any]]) -> None:
-    """Fill in the study of each listed item that no flag brought: only those listed are
-    loaded, however many events the week holds."""
-    items = [item for claim in claims for item in claim["events"] if item["title"] is None]
-    studies = _studies(session, (item["nct_id"] for item in items))
-    for item in items:
-        if (study := studies.get(item["nct_id"])) is not None:
-            item.update(_item(item["kind"], item["nct_id"], item["at"], study))
+def _describe_studies(session: Session, claims: list[dict[str, Any]]) -> None:
+    """Fill in the study of each listed trial: only those listed are loaded, however many
+    the week changed."""
+    trials = [trial for claim in claims for trial in claim["trials"]]
+    studies = _studies(session, (trial["nct_id"] for trial in trials))
+    for trial in trials:
+        if (study := studies.get(trial["nct_id"])) is not None:
+            trial.update(
+                title=study.brief_title,
+                status=study.overall_status,
+                phase="/".join(study.phases) if study.phases else None,
+            )
 
 
 def _summary(
@@ -234,7 +207,7 @@ def _summary(
     flag_counts = Counter(flag.kind for flag in flags)
     return {
         "claims_total": len(claims),
-        "claims_changed": sum(1 for claim in claims if claim["events"]),
+        "claims_changed": sum(1 for claim in claims if claim["trials"]),
         "flags": {kind.value: flag_counts[kind.value] for kind in FlagKind},
         "events": {kind.value: 0 for kind in EventKind} | dict(event_counts.all()),
     }
@@ -254,18 +227,22 @@ def changes_in(session: Session, week: IsoWeek, zone: ZoneInfo) -> int:
     return (events or 0) + (flags or 0)
 
 
-def build_digest(session: Session, week: IsoWeek, zone: ZoneInfo) -> dict[str, Any]:
-    """The digest of `week`: a summary, then every active claim with its changes."""
+def build_digest(
+    session: Session, week: IsoWeek, zone: ZoneInfo, min_severity: str = Severity.MINOR
+) -> dict[str, Any]:
+    """The digest of `week`: a summary, then every active claim with its changes of
+    `min_severity` or more."""
     start, end = week.bounds(zone)
     active = [c for c in list_claims(session) if c.status == ClaimStatus.ACTIVE]
     claim_ids = [claim.id for claim in active]
     flags = session.execute(
-        select(Flag.claim_id, Flag.nct_id, Flag.kind, Flag.effective_on, Flag.raised_at)
+        select(
+            Flag.claim_id, Flag.nct_id, Flag.kind, Flag.reason, Flag.effective_on, Flag.raised_at
+        )
         .where(Flag.raised_at >= start, Flag.raised_at < end, Flag.claim_id.in_(claim_ids))
         .order_by(Flag.id)
     ).all()
     events = events_for_claims(session, claim_ids, start, end, detail_of=_DETAILED)
-    studies = _studies(session, (flag.nct_id for flag in flags))
     statuses = {row["claim_id"]: nested(row) for row in status_rows(session.connection())}
     standing = _standing(
         session, claim_ids, [*(f.nct_id for f in flags), *(e["nct_id"] for e in events)]
@@ -285,10 +262,9 @@ def build_digest(session: Session, week: IsoWeek, zone: ZoneInfo) -> dict[str, A
             hidden[event["claim_id"]].append(event["nct_id"])
     claims = []
     for claim in active:
-        items, more = _claim_items(
-            flags_by_claim[claim.id], events_by_claim[claim.id], studies, zone
+        trials, more, more_trials = _claim_trials(
+            flags_by_claim[claim.id], events_by_claim[claim.id], zone, min_severity
         )
-        folded = _folded(claim.id, hidden[claim.id], standing)
         claims.append(
             {
                 "claim_id": claim.id,
@@ -297,18 +273,20 @@ def build_digest(session: Session, week: IsoWeek, zone: ZoneInfo) -> dict[str, A
                 "text": claim.text,
                 "evidence_level": statuses[claim.id]["evidence_level"],
                 "status": statuses[claim.id],
-                "events": items,
+                "trials": trials,
                 "more": more,
-                "folded": folded,
+                "more_trials": more_trials,
+                "folded": _folded(claim.id, hidden[claim.id], standing),
             }
         )
-    _describe_unloaded(session, claims)
-    claims.sort(key=lambda claim: not claim["events"])
+    _describe_studies(session, claims)
+    claims.sort(key=lambda claim: not claim["trials"])
     return {
         "week": str(week),
         "start": week.start.isoformat(),
         "end": week.end.isoformat(),
         "timezone": zone.key,
+        "min_severity": str(min_severity),
         "summary": _summary(session, claims, list(flags), start, end),
         "claims": claims,
     }

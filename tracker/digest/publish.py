@@ -11,6 +11,7 @@ from typing import Any, TextIO
 from sqlalchemy import Engine
 
 from db.engine import transaction
+from db.enums import Severity
 from tracker.config import Settings
 from tracker.digest.build import build_digest
 from tracker.digest.files import save
@@ -39,14 +40,16 @@ def publish_digest(
     to: Path | TextIO,
     send: bool,
     force: bool = False,
+    min_severity: str = Severity.MINOR,
     on_saved: Callable[[Path], None] | None = None,
 ) -> Published:
     """Write the digest of `week` to a file or stream `to`, then, with `send`, mail it
-    unless that week was already sent (`force` sends again). The mail settings are checked
-    before any work; `on_saved` hears of the file before the mail goes."""
+        unless that week was already sent (`force` sends again); `min_severity` leaves out the
+    flags and changes below it. The mail settings are checked
+        before any work; `on_saved` hears of the file before the mail goes."""
     mailer = Mailer.from_settings(settings) if send else None
     with transaction(engine) as session:
-        document = build_digest(session, week, settings.zone)
+        document = build_digest(session, week, settings.zone, min_severity)
     text = render(document, fmt)
     path = None
     if isinstance(to, Path):

@@ -15,9 +15,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from db.views import STATUS_GROUPS
-from tracker.digest.build import SECTIONS
+from tracker.digest.build import SEVERITIES
 from tracker.digest.formats import Format
-from tracker.wording import date_changes, plural, results_posted, status_change
+from tracker.wording import describe_event, plural
 
 GROUP_COLOURS = {
     "planned": "#9ecae1",
@@ -61,20 +61,9 @@ def week_span(start: date, end: date) -> str:
     return f"{start.day} {start:%B %Y} – {end.day} {end:%B %Y}"
 
 
-def trial_change(item: dict[str, Any]) -> str:
-    """What happened to a trial, in a few words."""
-    kind, at = item["kind"], item["at"]
-    if "old" in item and kind != "dates_changed":
-        return f"{status_change(item['old'], item['new'])} on {at}"
-    return {
-        "new_trial": f"first posted {at}",
-        "trial_completed": f"completed {at}",
-        "results_posted": results_posted(at),
-        "trial_stopped": f"{item['status']} {at}",
-        "linked": f"linked {at}",
-        "unmatched": f"no longer found by the claim's search on {at}",
-        "rematched": f"found by the claim's search again on {at}",
-    }.get(kind) or date_changes((name, old, item["new"][name]) for name, old in item["old"].items())
+def describe(change: dict[str, Any]) -> str:
+    """What a change of a trial was, in a few words."""
+    return describe_event(change["kind"], change.get("detail"))
 
 
 CHART_LABEL = "Linked trials by status group, per claim"
@@ -129,10 +118,10 @@ def _environment(autoescape: bool) -> Environment:
     )
     environment.filters["md"] = markdown_escape
     environment.globals.update(
-        describe=trial_change,
+        describe=describe,
         folded_note=folded_note,
         plural=plural,
-        sections=SECTIONS,
+        severities=SEVERITIES,
         groups=tuple(STATUS_GROUPS),
         colours=GROUP_COLOURS,
         span=week_span,
@@ -146,8 +135,8 @@ def render(document: dict[str, Any], fmt: Format) -> str:
     if fmt == "json":
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     start, end = date.fromisoformat(document["start"]), date.fromisoformat(document["end"])
-    changed = [claim for claim in document["claims"] if claim["events"]]
-    unchanged = [claim for claim in document["claims"] if not claim["events"]]
+    changed = [claim for claim in document["claims"] if claim["trials"]]
+    unchanged = [claim for claim in document["claims"] if not claim["trials"]]
     context = {
         "digest": document,
         "start": start,

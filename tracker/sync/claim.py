@@ -29,8 +29,9 @@ from db.models import Base, Claim, ClaimStudy, ClaimSyncState, Flag, Study, Stud
 from db.trial_counts import refresh_trial_counts
 from tracker.ctgov.records import PartialDate, StudyRecord
 from tracker.relevance.links import counts_for_claim, link_relevance
-from tracker.sync.flag_rules import StudyFacts, Transition, due_flags
+from tracker.sync.flag_rules import Seen, StudyFacts, Transition, due_flags
 from tracker.sync.matching import TopicMatcher
+from tracker.sync.severity import event_severity
 from tracker.sync.storable import Unstorable
 from tracker.sync.study_rows import COMPARED, changes, study_row
 
@@ -390,20 +391,33 @@ class ClaimSync:
             and counts_for_claim(row.relevance_tier, row.screening, row.min_relevance)
         }
 
-    def _transitions(self, nct_ids: list[str]) -> dict[str, list[Transition]]:
-        found: dict[str, list[Transition]] = defaultdict(list)
+    def _history(self, nct_ids: list[str]) -> dict[str, tuple[list[Transition], Seen]]:
+        """What the flag rules read of each study's events: status transitions, primary
+        outcome changes and results publications added, oldest first."""
+        transitions: dict[str, list[Transition]] = defaultdict(list)
+        outcomes: dict[str, list[PartialDate | None]] = defaultdict(list)
+        publications: dict[str, list[tuple[str, PartialDate | None]]] = defaultdict(list)
+        kinds = (EventKind.STATUS_CHANGED, EventKind.OUTCOME_CHANGED, EventKind.PUBLICATION_ADDED)
         rows = self.db.execute(
-            select(StudyEvent.nct_id, StudyEvent.detail, StudyEvent.effective_on)
-            .where(StudyEvent.kind == EventKind.STATUS_CHANGED, StudyEvent.nct_id.in_(nct_ids))
+            select(StudyEvent.nct_id, StudyEvent.kind, StudyEvent.detail, StudyEvent.effective_on)
+            .where(StudyEvent.kind.in_(kinds), StudyEvent.nct_id.in_(nct_ids))
             .order_by(StudyEvent.id)
         )
         for row in rows:
-            found[row.nct_id].append(
-                Transition(
-                    row.detail["old"], row.detail["new"], PartialDate.parse(row.effective_on)
-                )
+            on = PartialDate.parse(row.effective_on)
+            if row.kind == EventKind.STATUS_CHANGED:
+                transitions[row.nct_id].append(Transition(row.detail["old"], row.detail["new"], on))
+            elif row.kind == EventKind.OUTCOME_CHANGED:
+                outcomes[row.nct_id].append(on)
+            else:
+                publications[row.nct_id].append((row.detail["pmid"], on))
+        return {
+            nct_id: (
+                transitions[nct_id],
+                Seen(tuple(outcomes[nct_id]), tuple(publications[nct_id])),
             )
-        return found
+            for nct_id in nct_ids
+        }
 
     def _raise_flags(
         self, pairs: dict[tuple[str, str], date], records: dict[str, StudyRecord]
@@ -420,11 +434,13 @@ class ClaimSync:
                 )
             )
         }
-        transitions = self._transitions(nct_ids)
+        history = self._history(nct_ids)
+        today = self.now.date()
         new = []
         for (claim_id, nct_id), as_of in sorted(pairs.items()):
             facts = StudyFacts.from_record(records[nct_id])
-            for kind, due in due_flags(facts, as_of, transitions.get(nct_id, ())).items():
+            transitions, seen = history[nct_id]
+            for kind, due in due_flags(facts, as_of, transitions, seen, today).items():
                 if (claim_id, nct_id, kind) not in raised:
                     new.append(
                         {
@@ -485,6 +501,7 @@ class ClaimSync:
             "observed_at": self.now,
             "effective_on": effective_on,
             "detail": detail,
+            "severity": event_severity(kind, detail),
         }
 
     def _insert_events(self, events: list[dict[str, Any]]) -> None:

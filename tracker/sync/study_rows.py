@@ -10,18 +10,35 @@ from typing import Any
 
 from db.enums import PHASE_RANK, EventKind
 from tracker.ctgov.records import Mesh, PartialDate, StudyDate, StudyRecord
+from tracker.sync import study_diffs
 from tracker.sync.storable import storable
 
 KEY_DATES = ("start_date", "primary_completion_date", "completion_date")
 COMPARED = (
     "record_hash",
+    "fields_version",
     "overall_status",
     "results_first_posted",
     "has_results",
     *KEY_DATES,
     *(f"{key}_type" for key in KEY_DATES),
+    "why_stopped",
+    "phases",
+    "lead_sponsor",
+    "enrollment",
+    "enrollment_type",
+    "interventions",
+    "arm_groups",
+    "primary_outcomes",
+    "study_references",
 )
 """The columns change detection reads of a stored study."""
+
+FIELDS_VERSION = 1
+"""Stored in `studies.fields_version`. A row stored before arm groups, primary outcomes
+and references were kept (version 0) has them empty, not absent from the registry: they
+are not compared until the row has been rewritten once (the version is in the hash, so
+the next fetch rewrites it)."""
 
 
 def _text(value: PartialDate | None) -> str | None:
@@ -91,6 +108,7 @@ def study_row(record: StudyRecord) -> dict[str, Any]:
         "status_verified_date": _text(record.status_verified),
         "nct_id_aliases": sorted(record.aliases),
         "has_results": record.has_results,
+        "fields_version": FIELDS_VERSION,
     }
     for column, value in zip(
         KEY_DATES, (record.start, record.primary_completion, record.completion), strict=True
@@ -99,6 +117,7 @@ def study_row(record: StudyRecord) -> dict[str, Any]:
     row = storable(row)
     canonical = json.dumps(row, sort_keys=True, separators=(",", ":"))
     row["record_hash"] = hashlib.sha256(canonical.encode()).hexdigest()
+    row["has_publication"] = bool(study_diffs.result_pmids(row["study_references"]))
     return row
 
 
@@ -116,8 +135,43 @@ def _dates_changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, 
         before = {"date": old[column], "type": old[f"{column}_type"]}
         after = {"date": new[column], "type": new[f"{column}_type"]}
         if before != after:
-            changed[column] = {"old": before, "new": after}
+            changed[column] = {
+                "old": before,
+                "new": after,
+                "shift_days": study_diffs.shift_days(old[column], new[column]),
+            }
     return changed
+
+
+def _study_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
+    """Changes of what the registry says the study is: phase, sponsor, size, arms."""
+    found: list[Change] = []
+    kept = (old["fields_version"] or 0) >= FIELDS_VERSION
+    details = (
+        (EventKind.ENROLLMENT_CHANGED, study_diffs.enrollment_changed(old, new)),
+        (EventKind.PHASE_CHANGED, study_diffs.value_changed(old["phases"], new["phases"])),
+        (
+            EventKind.SPONSOR_CHANGED,
+            study_diffs.value_changed(old["lead_sponsor"], new["lead_sponsor"]),
+        ),
+        (EventKind.ARMS_CHANGED, study_diffs.arms_changed(old, new, with_arms=kept)),
+        (
+            EventKind.WHY_STOPPED_CHANGED,
+            study_diffs.why_stopped_changed(old["why_stopped"], new["why_stopped"]),
+        ),
+    )
+    found += [Change(kind, detail) for kind, detail in details if detail is not None]
+    if kept:
+        outcomes = study_diffs.outcomes_changed(old["primary_outcomes"], new["primary_outcomes"])
+        if outcomes is not None:
+            found.append(Change(EventKind.OUTCOME_CHANGED, outcomes))
+        found += [
+            Change(EventKind.PUBLICATION_ADDED, detail)
+            for detail in study_diffs.publications_added(
+                old["study_references"], new["study_references"]
+            )
+        ]
+    return found
 
 
 def changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
@@ -138,4 +192,4 @@ def changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
         )
     if dates := _dates_changed(old, new):
         found.append(Change(EventKind.DATES_CHANGED, dates))
-    return found
+    return found + _study_changes(old, new)

@@ -1,7 +1,7 @@
 """Trials a claim names: `claim_topics.nct_ids`, NCT ids linked whatever the search returns.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-01
 
 A plain `ALTER TABLE` (no batch copy), like 0006: SQLite would otherwise rebuild the table
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
