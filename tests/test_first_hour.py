@@ -280,16 +280,30 @@ def test_digest_without_week_names_its_week_and_points_to_this_weeks_changes(
     assert f"`tracker digest --week {current}` shows them" in result.err
     this_week = tracker("digest", "--week", str(current), "--out", "-").out
     assert "[NCT00000001](https://clinicaltrials.gov/study/NCT00000001)" in this_week
-    assert f"linked {today}" in this_week
+    assert f"linked to the claim ({today})" in this_week
 
 
 def test_unmatched_and_rematched_items_say_when() -> None:
-    from tracker.digest.render import trial_change
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
 
-    for kind in ("unmatched", "rematched", "linked"):
-        assert "2026-11-25" in trial_change(
-            {"kind": kind, "at": "2026-11-25", "status": "RECRUITING"}
-        )
+    from tracker.digest.build import _claim_trials
+
+    seen = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
+    events = [
+        {
+            "id": n,
+            "nct_id": f"NCT0000000{n}",
+            "kind": kind,
+            "severity": "minor",
+            "observed_at": seen,
+            "effective_on": None,
+            "detail": None,
+        }
+        for n, kind in enumerate(("unmatched", "rematched", "linked"), start=1)
+    ]
+    trials, _, _ = _claim_trials([], events, ZoneInfo("UTC"), "minor")
+    assert [change["at"] for trial in trials for change in trial["changes"]] == ["2026-11-25"] * 3
 
 
 def test_the_demo_timeline_starts_the_sunday_after_every_claim_and_record() -> None:
