@@ -64,7 +64,7 @@ def load(tracker: Tracker, tmp_path: Path, text: str = LIVER_CLAIM) -> None:
 
 def linked(n: int) -> tuple[str, ...]:
     detail = json.dumps({"matched_on": WHY, "topic_version": 1}, sort_keys=True)
-    return ("linked", nct(n), "liver-msc", "", detail)
+    return ("linked", nct(n), "liver-msc", "", detail, "minor")
 
 
 def all_linked(numbers: range | list[int]) -> dict[tuple[str, str], tuple[Any, ...]]:
@@ -238,6 +238,7 @@ def test_a_status_turned_unknown_without_a_new_update_date_is_seen_by_the_period
                 "",
                 "2024-06-01",
                 json.dumps({"new": "UNKNOWN", "old": "RECRUITING"}, sort_keys=True),
+                "minor",
             ),
         ]
     )

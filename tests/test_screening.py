@@ -149,7 +149,7 @@ def test_the_digest_lists_counted_trials_and_folds_the_rest(
     markdown = tracker("digest", "--week", "2026-W48", "--out", "-").out
 
     [claim] = document["claims"]
-    assert {item["nct_id"] for item in claim["events"]} == set(DIRECT)
+    assert {trial["nct_id"] for trial in claim["trials"]} == set(DIRECT)
     assert claim["folded"] == {"indirect": 1, "background": 1}
     assert (
         "Also changed: 2 trials that may not test the claim (indirect 1, background 1);"
