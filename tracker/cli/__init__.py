@@ -21,7 +21,7 @@ from types import FrameType
 from typing import Any
 
 import tracker
-from tracker.cli import claims, db, demo, digest, flags, settings, status, sync, trials
+from tracker.cli import claims, db, demo, digest, flags, serve, settings, status, sync, trials
 from tracker.cli.context import Context
 from tracker.config import Settings, load_settings
 from tracker.errors import REPORTABLE
@@ -112,7 +112,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "-q", "--quiet", action="store_true", help="print nothing but errors and results"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (demo, db, claims, sync, status, trials, flags, digest, settings):
+    for module in (demo, db, claims, sync, status, trials, flags, digest, serve, settings):
         module.register(commands)
     if argv is None or _needs_plugins(argv, list(commands.choices)):
         from importlib.metadata import entry_points
