@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
@@ -42,10 +43,11 @@ OPEN_PATHS = ("/login", "/static/")
 
 @dataclass
 class Desk:
-    """What every view gets: the database, the clock, the templates, the guard."""
+    """What every view gets: the database, the clock and its zone, the templates, the guard."""
 
     engine: Engine
     clock: Callable[[], datetime]
+    zone: ZoneInfo
     guard: Guard
     pages: Pages
 
@@ -135,4 +137,4 @@ def _cookie(name: str, value: str) -> str:
 def make_app(engine: Engine, clock: Callable[[], datetime], token: str | None, zone: Any) -> Desk:
     """The desk over a migrated database."""
     guard = Guard(token)
-    return Desk(engine, clock, guard, Pages(zone, guard))
+    return Desk(engine, clock, zone, guard, Pages(zone, guard))

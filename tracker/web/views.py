@@ -148,9 +148,8 @@ def queue_page(desk: Desk, request: Request) -> Response:
 
 
 def digests_page(desk: Desk, request: Request) -> Response:
-    zone = desk.clock().tzinfo
     with transaction(desk.engine) as session:
-        weeks = digest_weeks(session, zone, desk.clock().date())  # type: ignore[arg-type]
+        weeks = digest_weeks(session, desk.zone, desk.clock().astimezone(desk.zone).date())
     return desk.pages.page("digests.html.j2", request, weeks=weeks)
 
 
@@ -158,7 +157,7 @@ def digest_page(desk: Desk, request: Request) -> Response:
     """The week's HTML digest exactly as it is mailed (its own page, its inline styles)."""
     week = IsoWeek.parse(request.params["week"])
     with transaction(desk.engine) as session:
-        document = build_digest(session, week, desk.clock().tzinfo)  # type: ignore[arg-type]
+        document = build_digest(session, week, desk.zone)
     response = Response(render(document, "html"))
     response.headers.append(("Content-Security-Policy", "style-src 'unsafe-inline'"))
     return response

@@ -43,8 +43,11 @@ def _sync_lock(engine: Engine, wait: float, sleep: Callable[[float], None]) -> I
 
 @contextmanager
 def decision(
-    engine: Engine, *, wait: float = WAIT_SECONDS, sleep: Callable[[float], None] = time.sleep
+    engine: Engine, *, wait: float | None = None, sleep: Callable[[float], None] = time.sleep
 ) -> Iterator[Session]:
     """A transaction for one decision, taken while holding the sync lock."""
-    with _sync_lock(engine, wait, sleep), transaction(engine) as session:
+    with (
+        _sync_lock(engine, WAIT_SECONDS if wait is None else wait, sleep),
+        transaction(engine) as session,
+    ):
         yield session
