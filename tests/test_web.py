@@ -105,14 +105,16 @@ def test_the_claims_page_counts_equal_tracker_status_and_the_sql_view(
 
 
 def test_the_claims_page_filters_by_article_level_and_open_flags(desk: tuple[str, Engine]) -> None:
-    url, engine = desk
+    url, _ = desk
     everything = _card_numbers(requests.get(url + "/", timeout=10).text)
     flagged = _card_numbers(requests.get(url + "/?flags=open", timeout=10).text)
-    assert flagged and set(flagged) < set(everything)
+    assert flagged
+    assert set(flagged) < set(everything)
     assert all(numbers["open_flags"] != "0" for numbers in flagged.values())
     level = "results-available"
     by_level = _card_numbers(requests.get(url + f"/?level={level}", timeout=10).text)
-    assert by_level and all(n["evidence_level"] == level for n in by_level.values())
+    assert by_level
+    assert all(n["evidence_level"] == level for n in by_level.values())
     html = requests.get(url + "/?article=liver-msc", timeout=10).text
     assert set(_card_numbers(html)) < set(everything)
     assert 'data-claim="allogeneic-transplant-leukemia"' not in html
@@ -154,7 +156,8 @@ def test_excluding_a_trial_records_the_decision_and_recounts_the_claim(
     cli = {r["claim_id"]: _flattened(r) for r in _cli_status(database_url, monkeypatch, capsys)}
     assert after == cli[claim_id]
     claim_page = browser.get(f"{url}/claims/{claim_id}", timeout=10).text
-    assert "&lt;script&gt;alert(" in claim_page and "<script>alert" not in claim_page
+    assert "&lt;script&gt;alert(" in claim_page
+    assert "<script>alert" not in claim_page
     with engine.connect() as connection:
         (decision,) = connection.execute(
             select(ScreeningDecision).where(ScreeningDecision.decided_by == "web")
@@ -329,8 +332,8 @@ def test_every_page_answers_and_unknown_ones_are_not_found(desk: tuple[str, Engi
 
 
 def test_only_loopback_may_be_served_without_a_token() -> None:
-    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
-    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
+    assert all(is_loopback(host) for host in ("127.0.0.1", "::1", "localhost"))
+    assert not any(is_loopback(host) for host in ("0.0.0.0", "192.168.1.5", "desk.example"))
     check_binding("0.0.0.0", 8080, TOKEN)
     with pytest.raises(UsageError, match="TRACKER_WEB_TOKEN"):
         check_binding("0.0.0.0", 8080, None)
@@ -341,4 +344,5 @@ def test_serve_on_a_public_address_without_a_token_exits_2_with_one_line(
 ) -> None:
     assert main(["serve", "--host", "0.0.0.0"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "set TRACKER_WEB_TOKEN" in err
+    assert err.count("\n") == 1
+    assert "set TRACKER_WEB_TOKEN" in err
