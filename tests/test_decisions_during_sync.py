@@ -8,17 +8,14 @@ from datetime import UTC, datetime, time
 
 import pytest
 from conftest import Tracker
+from desk import builtin_claims_synced
 from sqlalchemy import Engine, select
 
-from claims.builtin import builtin_files
-from claims.parse import parse_files
 from db.engine import transaction
 from db.enums import Decision, Tier
 from db.models import ClaimStudy, Flag, ScreeningDecision
 from tracker.ctgov.client import CtgovClient
-from tracker.demo import RECORDS_DIR
-from tracker.demo.nights import completed, ongoing_links, timeline
-from tracker.fake_registry import FakeCtgov, load_corpus
+from tracker.demo.nights import completed, ongoing_links
 from tracker.screening import screen
 from tracker.sync import sync
 from tracker.sync.run import ClaimPlan, ClaimResult
@@ -56,16 +53,8 @@ class _EditorDuringFetch:
 def test_an_exclusion_made_between_the_fetch_and_the_write_survives_the_sync(
     engine: Engine, tracker: Tracker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    raw = load_corpus(RECORDS_DIR)
-    records = {r["protocolSection"]["identificationModule"]["nctId"]: r for r in raw}
-    as_of = [c.as_of for a in parse_files(builtin_files()) for c in a.claims if c.as_of]
-    days = timeline(as_of, raw)
-    with FakeCtgov(raw, data_timestamp=f"{days.first_sync}T01:00:00") as fake:
-        monkeypatch.setenv("CTGOV_API_URL", fake.url)
-        assert tracker("claims", "load").status == 0
-        first = datetime.combine(days.first_sync, time(2, 30), UTC)
-        with CtgovClient(fake.url, rate_limit=0) as client:
-            sync(engine, client, clock=lambda: first)
+    with builtin_claims_synced(engine, tracker, monkeypatch) as registry:
+        fake, records, days = registry.fake, registry.records, registry.days
         with transaction(engine) as session:
             nct_id = ongoing_links(session)[0]
             claim_id = session.scalars(

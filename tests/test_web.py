@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -12,7 +11,15 @@ from typing import Any
 
 import pytest
 import requests
-from desk import build_demo_database, csrf_of, open_desk, served
+from desk import (
+    build_demo_database,
+    card_numbers,
+    cli_status,
+    csrf_of,
+    flattened,
+    open_desk,
+    served,
+)
 from sqlalchemy import Engine, select
 
 from db.locks import exclusive
@@ -56,34 +63,6 @@ def guarded(database_url: str) -> Iterator[str]:
     engine.dispose()
 
 
-def _cli_status(database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> list[dict]:
-    monkeypatch.setenv("TRACKER_DATABASE_URL", database_url)
-    capsys.readouterr()
-    assert main(["status", "--format", "json"]) == 0
-    return json.loads(capsys.readouterr().out)
-
-
-def _card_numbers(html: str) -> dict[str, dict[str, str]]:
-    """Each claim card's `data-field` numbers, by claim id."""
-    cards = re.findall(r'<article class="card" data-claim="([^"]+)">(.*?)</article>', html, re.S)
-    return {
-        claim_id: dict(re.findall(r'data-field="([^"]+)">([^<]+)<', body))
-        for claim_id, body in cards
-    }
-
-
-def _flattened(row: dict[str, Any]) -> dict[str, str]:
-    return {
-        "evidence_level": row["evidence_level"],
-        "trials_total": str(row["trials_total"]),
-        "open_flags": str(sum(row["open_flags"].values())),
-        "excluded": str(row["excluded"]),
-        "awaiting_screening": str(row["awaiting_screening"]),
-        **{group: str(n) for group, n in row["by_status_group"].items()},
-        **{tier: str(n) for tier, n in row["by_tier"].items()},
-    }
-
-
 def test_the_claims_page_counts_equal_tracker_status_and_the_sql_view(
     desk: tuple[str, Engine],
     database_url: str,
@@ -91,10 +70,8 @@ def test_the_claims_page_counts_equal_tracker_status_and_the_sql_view(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     url, engine = desk
-    page = _card_numbers(requests.get(url + "/", timeout=10).text)
-    cli = {
-        row["claim_id"]: _flattened(row) for row in _cli_status(database_url, monkeypatch, capsys)
-    }
+    page = card_numbers(requests.get(url + "/", timeout=10).text)
+    cli = {row["claim_id"]: flattened(row) for row in cli_status(database_url, monkeypatch, capsys)}
     assert page == cli
     with engine.connect() as connection:
         view = {row.claim_id: row for row in connection.execute(select(claim_evidence_status))}
@@ -106,17 +83,17 @@ def test_the_claims_page_counts_equal_tracker_status_and_the_sql_view(
 
 def test_the_claims_page_filters_by_article_level_and_open_flags(desk: tuple[str, Engine]) -> None:
     url, _ = desk
-    everything = _card_numbers(requests.get(url + "/", timeout=10).text)
-    flagged = _card_numbers(requests.get(url + "/?flags=open", timeout=10).text)
+    everything = card_numbers(requests.get(url + "/", timeout=10).text)
+    flagged = card_numbers(requests.get(url + "/?flags=open", timeout=10).text)
     assert flagged
     assert set(flagged) < set(everything)
     assert all(numbers["open_flags"] != "0" for numbers in flagged.values())
     level = "results-available"
-    by_level = _card_numbers(requests.get(url + f"/?level={level}", timeout=10).text)
+    by_level = card_numbers(requests.get(url + f"/?level={level}", timeout=10).text)
     assert by_level
     assert all(n["evidence_level"] == level for n in by_level.values())
     html = requests.get(url + "/?article=liver-msc", timeout=10).text
-    assert set(_card_numbers(html)) < set(everything)
+    assert set(card_numbers(html)) < set(everything)
     assert 'data-claim="allogeneic-transplant-leukemia"' not in html
 
 
@@ -138,7 +115,7 @@ def test_excluding_a_trial_records_the_decision_and_recounts_the_claim(
     url, engine = desk
     claim_id, nct_id = _counted_trial(engine)
     browser = requests.Session()
-    before = _card_numbers(browser.get(url + "/", timeout=10).text)[claim_id]
+    before = card_numbers(browser.get(url + "/", timeout=10).text)[claim_id]
     page = browser.get(f"{url}/claims/{claim_id}", timeout=10).text
     note = "<script>alert('x')</script> not this claim"
     answer = browser.post(
@@ -150,10 +127,10 @@ def test_excluding_a_trial_records_the_decision_and_recounts_the_claim(
     )
     assert answer.status_code == 303
     assert answer.headers["Location"] == f"/claims/{claim_id}#{nct_id}"
-    after = _card_numbers(browser.get(url + "/", timeout=10).text)[claim_id]
+    after = card_numbers(browser.get(url + "/", timeout=10).text)[claim_id]
     assert int(after["trials_total"]) == int(before["trials_total"]) - 1
     assert int(after["excluded"]) == int(before["excluded"]) + 1
-    cli = {r["claim_id"]: _flattened(r) for r in _cli_status(database_url, monkeypatch, capsys)}
+    cli = {r["claim_id"]: flattened(r) for r in cli_status(database_url, monkeypatch, capsys)}
     assert after == cli[claim_id]
     claim_page = browser.get(f"{url}/claims/{claim_id}", timeout=10).text
     assert "&lt;script&gt;alert(" in claim_page

@@ -3,7 +3,6 @@ desktop and phone widths (the screenshots in docs/screenshots/web-*.png come fro
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,13 +10,12 @@ from typing import Any
 
 import pytest
 from browser import chromium, look
-from desk import build_demo_database, open_desk, served
+from desk import build_demo_database, cli_status, flattened, open_desk, served
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.wait import WebDriverWait
 from sqlalchemy import Engine, select
 
 from db.models import ClaimStudy, Flag
-from tracker.cli import main
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 WIDTHS = (1280, 390)
@@ -78,19 +76,8 @@ def _card(driver: Any, claim_id: str) -> dict[str, str]:
 
 
 def _cli_card(database_url: str, claim_id: str, monkeypatch: Any, capsys: Any) -> dict[str, str]:
-    monkeypatch.setenv("TRACKER_DATABASE_URL", database_url)
-    capsys.readouterr()
-    assert main(["status", claim_id, "--format", "json"]) == 0
-    (row,) = json.loads(capsys.readouterr().out)
-    return {
-        "evidence_level": row["evidence_level"],
-        "trials_total": str(row["trials_total"]),
-        "open_flags": str(sum(row["open_flags"].values())),
-        "excluded": str(row["excluded"]),
-        "awaiting_screening": str(row["awaiting_screening"]),
-        **{group: str(n) for group, n in row["by_status_group"].items()},
-        **{tier: str(n) for tier, n in row["by_tier"].items()},
-    }
+    (row,) = cli_status(database_url, monkeypatch, capsys, claim_id)
+    return flattened(row)
 
 
 def test_an_editor_excludes_a_trial_and_acknowledges_a_flag_and_the_counts_follow(

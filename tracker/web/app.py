@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -91,11 +92,12 @@ class Desk:
 
     def _route(self, request: Request) -> Handler:
         allowed = False
+        wanted = "GET" if request.method == "HEAD" else request.method
         for method, pattern, handler in ROUTES:
             match = re.fullmatch(pattern, request.path)
             if match is None:
                 continue
-            if method == request.method:
+            if method == wanted:
                 request.params = match.groupdict()
                 return handler
             allowed = True
@@ -105,7 +107,7 @@ class Desk:
 
     def _unauthorised(self, request: Request) -> Response:
         if request.method == "GET" and "text/html" in (request.header("Accept") or ""):
-            return redirect("/login?next=" + request.path)
+            return redirect("/login?next=" + quote(request.path))
         response = self.pages.error(request, "401 Unauthorized", "this desk needs its token")
         response.headers.append(("WWW-Authenticate", 'Bearer realm="tracker"'))
         return response
