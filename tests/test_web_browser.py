@@ -75,6 +75,15 @@ def _card(driver: Any, claim_id: str) -> dict[str, str]:
     }
 
 
+def _follow(driver: Any, element: Any) -> None:
+    """Click a link or a form's button and wait for the page it leads to."""
+    element.click()
+    WebDriverWait(driver, 10).until(staleness_of(element))
+    WebDriverWait(driver, 10).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
+
+
 def _cli_card(database_url: str, claim_id: str, monkeypatch: Any, capsys: Any) -> dict[str, str]:
     (row,) = cli_status(database_url, monkeypatch, capsys, claim_id)
     return flattened(row)
@@ -92,17 +101,17 @@ def test_an_editor_excludes_a_trial_and_acknowledges_a_flag_and_the_counts_follo
     look(driver, url + "/", 1280)
     before = _card(driver, claim_id)
     assert before == _cli_card(database_url, claim_id, monkeypatch, capsys)
-    driver.find_element("css selector", f'article[data-claim="{claim_id}"] h2 a').click()
+    _follow(driver, driver.find_element("css selector", f'article[data-claim="{claim_id}"] h2 a'))
     assert driver.find_element("tag name", "h1").text == claim_id
 
     trial = driver.find_element("css selector", f'[data-trial="{nct_id}"]')
     trial.find_element("css selector", 'input[name="note"]').send_keys("a different question")
-    trial.find_element("css selector", '[data-key="exclude"]').click()
+    _follow(driver, trial.find_element("css selector", '[data-key="exclude"]'))
     trial = driver.find_element("css selector", f'[data-trial="{nct_id}"]')
     assert trial.find_element("css selector", '[data-field="screening"]').text == "excluded"
     assert "a different question" in trial.text
 
-    driver.find_element("css selector", f'[data-acknowledge="{flag_id}"]').click()
+    _follow(driver, driver.find_element("css selector", f'[data-acknowledge="{flag_id}"]'))
     assert driver.find_elements("css selector", f'[data-flag="{flag_id}"]') == []
 
     look(driver, url + "/", 1280)
