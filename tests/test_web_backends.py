@@ -4,7 +4,8 @@ line and the SQL view report."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import copy
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,6 +16,8 @@ from sqlalchemy import Engine, select
 
 from db.models import ClaimStudy
 from db.views import claim_evidence_status
+from tracker.ctgov.client import CtgovClient
+from tracker.sync import sync
 from tracker.web.app import make_app
 
 
@@ -66,3 +69,30 @@ def test_an_exclusion_through_the_page_counts_as_the_cli_and_the_view_say(
         claim: {"trials_total": n["trials_total"], "excluded": n["excluded"]}
         for claim, n in after.items()
     } == view
+
+
+def test_registry_text_is_escaped_on_every_page_that_shows_it(
+    engine: Engine, tracker: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hostile = "<script>alert('registry')</script> & <b>bold</b>"
+    with builtin_claims_synced(engine, tracker, monkeypatch) as registry:
+        with engine.connect() as connection:
+            claim_id, nct_id = connection.execute(
+                select(ClaimStudy.claim_id, ClaimStudy.nct_id)
+                .order_by(ClaimStudy.claim_id, ClaimStudy.nct_id)
+                .limit(1)
+            ).one()
+        record = copy.deepcopy(registry.records[nct_id])
+        record["protocolSection"]["identificationModule"]["briefTitle"] = hostile
+        registry.fake.put_study(record)
+        night = datetime.combine(registry.days.night_1, time(2, 30), UTC)
+        registry.fake.set_data_timestamp(f"{registry.days.night_1}T01:00:00")
+        with CtgovClient(registry.fake.url, rate_limit=0) as client:
+            sync(engine, client, clock=lambda: night, full=True)
+    app = make_app(engine, lambda: night, None, ZoneInfo("UTC"))
+    with served(app) as url:
+        pages = [f"/claims/{claim_id}", f"/trials/{nct_id}", "/queue"]
+        shown = [requests.get(url + path, timeout=10).text for path in pages]
+    assert "&lt;script&gt;alert(&#39;registry&#39;)&lt;/script&gt; &amp; &lt;b&gt;" in shown[0]
+    assert "&lt;script&gt;alert(" in shown[1]
+    assert all("<script>alert" not in html and "<b>bold" not in html for html in shown)

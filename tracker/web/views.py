@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from claims.errors import UnknownClaim
+from claims.query import list_claims
 from db.engine import transaction
 from db.enums import TIER_RANK, Decision
 from tracker.digest.build import build_digest
@@ -33,6 +34,7 @@ TIERS = ("direct", "indirect", "background", None)
 def claims_page(desk: Desk, request: Request) -> Response:
     with transaction(desk.engine) as session:
         rows = [nested(row) for row in status_rows(session.connection())]
+        texts = {claim.id: claim.text for claim in list_claims(session)}
     articles = sorted({row["article_id"] for row in rows})
     levels = sorted({row["evidence_level"] for row in rows})
     article, level = request.query.get("article", ""), request.query.get("level", "")
@@ -48,6 +50,7 @@ def claims_page(desk: Desk, request: Request) -> Response:
         "claims.html.j2",
         request,
         rows=shown,
+        texts=texts,
         total=len(rows),
         articles=articles,
         levels=levels,
