@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import socket
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -323,3 +324,16 @@ def test_serve_on_a_public_address_without_a_token_exits_2_with_one_line(
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "set TRACKER_WEB_TOKEN" in err
+
+
+def test_serve_on_a_port_in_use_exits_1_with_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in err

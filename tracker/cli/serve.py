@@ -7,7 +7,7 @@ import ipaddress
 
 from tracker.cli.context import Context
 from tracker.cli.help import describe
-from tracker.errors import UsageError
+from tracker.errors import TrackerError, UsageError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
@@ -67,14 +67,20 @@ def check_binding(host: str, port: int, token: str | None) -> None:
 
 def run_serve(ctx: Context, args: argparse.Namespace) -> int:
     check_binding(args.host, args.port, ctx.settings.web_token)
-    from waitress import serve
+    from waitress.server import create_server
 
     from tracker.web.app import make_app
 
     app = make_app(ctx.engine(), ctx.now, ctx.settings.web_token, ctx.settings.zone)
+    try:
+        server = create_server(
+            app, host=args.host, port=args.port, threads=THREADS, ident="tracker"
+        )
+    except OSError as exc:
+        raise TrackerError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
     guarded = "needs the token" if ctx.settings.web_token else "no token: this machine only"
     print(
         f"tracker: serving http://{args.host}:{args.port}/ ({guarded}); Ctrl-C stops", file=ctx.err
     )
-    serve(app, host=args.host, port=args.port, threads=THREADS, ident="tracker")
+    server.run()
     return 0
