@@ -21,7 +21,7 @@ from desk import (
     open_desk,
     served,
 )
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from db.locks import exclusive
 from db.models import ClaimStudy, Flag, ScreeningDecision
@@ -30,7 +30,7 @@ from tracker.cli import main
 from tracker.cli.serve import check_binding, is_loopback
 from tracker.errors import UsageError
 from tracker.sync.run import LOCK_NAME
-from tracker.web import writes
+from tracker.web import views, writes
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 TOKEN = "s3cret-desk-token"
@@ -337,3 +337,22 @@ def test_serve_on_a_port_in_use_exits_1_with_one_line(
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert f"cannot listen on 127.0.0.1:{port}" in err
+
+
+def test_a_claim_page_lists_a_tier_up_to_its_limit_and_counts_the_rest(
+    desk: tuple[str, Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, engine = desk
+    with engine.connect() as connection:
+        claim_id, tier, linked = connection.execute(
+            select(ClaimStudy.claim_id, ClaimStudy.relevance_tier, func.count())
+            .group_by(ClaimStudy.claim_id, ClaimStudy.relevance_tier)
+            .order_by(func.count().desc(), ClaimStudy.claim_id)
+            .limit(1)
+        ).one()
+    assert linked >= 2
+    monkeypatch.setattr(views, "TIER_SHOWN", 1)
+    html = requests.get(f"{url}/claims/{claim_id}", timeout=10).text
+    assert html.count("data-trial=") == 1
+    assert f"and {linked - 1} more" in html
+    assert f"tracker trials {claim_id} --tier {tier}" in html

@@ -13,9 +13,10 @@ from browser import chromium, look
 from desk import build_demo_database, cli_status, flattened, open_desk, served
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.wait import WebDriverWait
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from db.models import ClaimStudy, Flag
+from tracker.digest.week import IsoWeek
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 WIDTHS = (1280, 390)
@@ -152,11 +153,15 @@ def test_the_queue_takes_keyboard_decisions(desk: tuple[str, Engine], driver: An
 
 def _pages(url: str, engine: Engine) -> dict[str, str]:
     claim_id, _, nct_id = _flagged_claim(engine)
+    with engine.connect() as connection:
+        latest = connection.scalar(select(func.max(Flag.raised_at)))
+    week = IsoWeek.containing(latest.date())
     return {
         "claims": url + "/",
         "claim": f"{url}/claims/{claim_id}",
         "queue": url + "/queue",
         "digests": url + "/digests",
+        "digest": f"{url}/digests/{week}",
         "trial": f"{url}/trials/{nct_id}",
     }
 

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 
 NOTE_LIMIT = 2000
 QUEUE_SHOWN = 200
+TIER_SHOWN = 200
+EVENTS_SHOWN = 300
+"""A claim's page lists at most this many trials per tier and events: a broad search links
+thousands, and `tracker trials` / `tracker claims show --history` have them all."""
 TIERS = ("direct", "indirect", "background", None)
 
 
@@ -76,12 +80,15 @@ def claim_page(desk: Desk, request: Request) -> Response:
         )
     by_tier = [(tier, [t for t in judged if t["tier"] == tier]) for tier in TIERS]
     unmatched = [t for t in record["trials"] if not t["still_matching"]]
+    events = record.pop("history")
     return desk.pages.page(
         "claim.html.j2",
         request,
         claim=record,
+        events=events[:EVENTS_SHOWN],
+        more_events=max(len(events) - EVENTS_SHOWN, 0),
         status=nested(status),
-        by_tier=[(tier, trials) for tier, trials in by_tier if trials],
+        by_tier=[(tier, trials[:TIER_SHOWN], len(trials)) for tier, trials in by_tier if trials],
         unmatched=unmatched,
         flags=flags,
     )
