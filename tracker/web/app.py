@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from tracker.errors import REPORTABLE
 from tracker.web import views
-from tracker.web.errors import WebError
+from tracker.web.errors import NotFound, WebError
 from tracker.web.http import Request, Response, local_target, redirect
 from tracker.web.pages import Pages
 from tracker.web.security import AUTH_COOKIE, SESSION_COOKIE, Guard
@@ -103,7 +103,7 @@ class Desk:
             allowed = True
         if allowed:
             raise _MethodNotAllowed("that address does not take this kind of request")
-        raise _NotFoundPage(f"nothing at {request.path}")
+        raise NotFound(f"nothing at {request.path}")
 
     def _unauthorised(self, request: Request) -> Response:
         if request.method == "GET" and "text/html" in (request.header("Accept") or ""):
@@ -126,10 +126,6 @@ class Desk:
 
 class _MethodNotAllowed(WebError):
     status = "405 Method Not Allowed"
-
-
-class _NotFoundPage(WebError):
-    status = "404 Not Found"
 
 
 def _cookie(name: str, value: str) -> str:
