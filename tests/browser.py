@@ -1,4 +1,4 @@
-"""The HTML digest in a real headless Chromium (Debian's chromium and chromium-driver)."""
+"""Pages in a real headless Chromium (Debian's chromium and chromium-driver)."""
 
 from __future__ import annotations
 
@@ -37,12 +37,14 @@ def chromium() -> Iterator[Any]:
         driver.quit()
 
 
-def look(driver: Any, page: Path, width: int, screenshot: Path | None = None) -> dict[str, Any]:
-    """Lay `page` out `width` CSS pixels wide; what overflows, the bars' widths, and the
-    page's width; a full-page screenshot if asked."""
+def look(
+    driver: Any, page: Path | str, width: int, screenshot: Path | None = None
+) -> dict[str, Any]:
+    """Lay `page` (a file, or a URL) out `width` CSS pixels wide; what overflows, the bars'
+    widths, and the page's width; a full-page screenshot if asked."""
     metrics = {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600}
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
-    driver.get(page.resolve().as_uri())
+    driver.get(page if isinstance(page, str) else page.resolve().as_uri())
     seen = {
         "overflows": driver.execute_script(OVERFLOWS),
         "bars": driver.execute_script(BARS),

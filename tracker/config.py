@@ -63,6 +63,7 @@ class Settings:
     digest_to: tuple[str, ...] = ()
     sync_cron: str = DEFAULT_SYNC_CRON
     digest_cron: str = DEFAULT_DIGEST_CRON
+    web_token: str | None = field(default=None, repr=False)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -190,6 +191,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "digest_to": _addresses,
     "sync_cron": _text,
     "digest_cron": _text,
+    "web_token": _secret,
 }
 
 
@@ -210,7 +212,7 @@ def _read_file(path: Path, required: bool) -> dict[str, Any]:
     return data
 
 
-SECRETS = frozenset({"smtp_password"})
+SECRETS = frozenset({"smtp_password", "web_token"})
 MASK = "********"
 
 

@@ -49,8 +49,8 @@ def linked_trials(session: Session, claim_id: str) -> list[dict[str, Any]]:
     return trials
 
 
-def _trial(study: Study, link: ClaimStudy) -> dict[str, Any]:
-    return {
+def _trial(study: Study, link: ClaimStudy | None) -> dict[str, Any]:
+    record = {
         "nct_id": study.nct_id,
         "title": study.brief_title,
         "status": study.overall_status,
@@ -63,11 +63,13 @@ def _trial(study: Study, link: ClaimStudy) -> dict[str, Any]:
         "results_first_posted": study.results_first_posted,
         "first_posted": study.first_posted,
         "last_update_posted": study.last_update_posted,
-        "matched_on": link.matched_on,
-        "still_matching": link.is_matching,
-        "first_linked_at": link.first_linked_at,
-        "topic_version": link.topic_version,
     }
+    if link is not None:
+        record["matched_on"] = link.matched_on
+        record["still_matching"] = link.is_matching
+        record["first_linked_at"] = link.first_linked_at
+        record["topic_version"] = link.topic_version
+    return record
 
 
 def events_for_claims(
@@ -120,3 +122,40 @@ def events_for_claims(
         row["detail"] = json.loads(row["detail"]) if wanted else None
     rows.sort(key=lambda e: (e["observed_at"], e["id"]), reverse=True)
     return rows
+
+
+def study_links(session: Session, nct_id: str) -> dict[str, Any] | None:
+    """One study and every claim it is linked to, with the link's relevance and screening
+    (None when no study has that id)."""
+    study = session.get(Study, nct_id.strip().upper())
+    if study is None:
+        return None
+    links = session.scalars(
+        select(ClaimStudy).where(ClaimStudy.nct_id == study.nct_id).order_by(ClaimStudy.claim_id)
+    )
+    record = _trial(study, None)
+    record["why_stopped"] = study.why_stopped
+    record["lead_sponsor"] = study.lead_sponsor
+    record["references"] = study.study_references
+    record["claims"] = [
+        {
+            "claim_id": link.claim_id,
+            "tier": link.relevance_tier,
+            "screening": link.screening,
+            "still_matching": link.is_matching,
+            "first_linked_at": link.first_linked_at,
+            "reasons": [reason["text"] for reason in link.relevance_reasons],
+        }
+        for link in links
+    ]
+    return record
+
+
+def references_of(session: Session, claim_id: str) -> dict[str, list[dict[str, Any]]]:
+    """The publications the registry lists for each study linked to the claim."""
+    rows = session.execute(
+        select(Study.nct_id, Study.study_references)
+        .join(ClaimStudy, ClaimStudy.nct_id == Study.nct_id)
+        .where(ClaimStudy.claim_id == claim_id)
+    )
+    return {nct_id: list(references or []) for nct_id, references in rows}

@@ -29,6 +29,7 @@ from tracker.cli import (  # noqa: E402
     demo,
     digest,
     flags,
+    serve,
     settings,
     status,
     sync,
@@ -126,7 +127,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "-q", "--quiet", action="store_true", help="print nothing but errors and results"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (demo, db, claims, sync, status, trials, flags, digest, settings):
+    for module in (demo, db, claims, sync, status, trials, flags, digest, serve, settings):
         module.register(commands)
     if argv is None or _needs_plugins(argv, list(commands.choices)):
         from importlib.metadata import entry_points
