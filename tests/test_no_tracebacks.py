@@ -67,6 +67,11 @@ HOSTILE_ARGUMENTS = {
     ],
     "demo": [("demo", "--dir", "binary.yaml")],
     "config": [("config", "--format", "xml")],
+    "serve": [
+        ("serve", "--port", "70000"),
+        ("serve", "--port", "many"),
+        ("serve", "--host", "0.0.0.0"),
+    ],
 }
 HOSTILE_ENVIRONMENTS = [
     {"TRACKER_RATE_LIMIT": "1e-300"},
