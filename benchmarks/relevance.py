@@ -31,7 +31,7 @@ from claims.spec import ClaimSpec
 from tracker.ctgov.parse import parse_study
 from tracker.fake_registry.corpus import Corpus
 from tracker.relevance import assess
-from tracker.sync.run import query_for
+from tracker.sync.plan import query_for
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "relevance"
 RESULTS = Path(__file__).with_name("RESULTS.md")

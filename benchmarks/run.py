@@ -38,7 +38,7 @@ from benchmarks.timeshift import shift_back
 from claims.parse import parse_file
 from claims.spec import Topic
 from tracker.fake_registry.corpus import API_VERSION
-from tracker.sync.run import OVERLAP, query_for
+from tracker.sync.plan import OVERLAP, query_for
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 BEFORE = Path(__file__).with_name("before-f94cd85.json")

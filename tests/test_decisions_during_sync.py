@@ -17,8 +17,7 @@ from db.models import ClaimStudy, Flag, ScreeningDecision
 from tracker.ctgov.client import CtgovClient
 from tracker.demo.nights import completed, ongoing_links
 from tracker.screening import screen
-from tracker.sync import sync
-from tracker.sync.run import ClaimPlan, ClaimResult
+from tracker.sync import ClaimPlan, ClaimResult, sync
 
 
 class _EditorDuringFetch:

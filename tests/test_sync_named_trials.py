@@ -15,7 +15,7 @@ from claims.errors import ClaimFileError
 from claims.parse import parse_text
 from claims.spec import Topic
 from tracker.fake_registry import FakeCtgov
-from tracker.sync.run import walk_queries
+from tracker.sync.plan import walk_queries
 
 NAMED = f"""\
 article:

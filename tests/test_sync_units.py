@@ -10,7 +10,7 @@ from ctgov_builders import make_study, nct
 from claims.spec import Topic
 from tracker.ctgov import parse_study
 from tracker.sync.matching import TopicMatcher
-from tracker.sync.run import full_sync_due
+from tracker.sync.plan import full_sync_due
 from tracker.sync.study_rows import changes, study_row
 
 TOPIC = Topic(

@@ -5,10 +5,9 @@ a claim is either synced whole or left as it was. Each page costs a fixed number
 queries whatever its size: nothing is queried per study.
 
 A study met under a new NCT id whose `nctIdAliases` hold a stored one has been merged by
-the registry: the stored study takes the new id, and its links, events and flags follow
-it, so the change reads as what it is rather than as "no longer matching" plus a new
-trial. A walk that was cut off (`complete=False`) marks no link as no longer matching and
-moves no bookmark.
+the registry (`tracker.sync.merges`). Every write is a Core statement on the claim's
+connection (`tracker.sync.writes`). A walk that was cut off (`complete=False`) marks no
+link as no longer matching and moves no bookmark.
 """
 
 from __future__ import annotations
@@ -20,31 +19,25 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Table, delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, select
 
 from claims.spec import Topic
 from db.enums import ClaimStatus, EventKind
-from db.models import Base, Claim, ClaimStudy, ClaimSyncState, Flag, Study, StudyEvent
+from db.models import Claim, ClaimStudy, ClaimSyncState, Flag, Study, StudyEvent
 from db.trial_counts import refresh_trial_counts
 from tracker.ctgov.records import PartialDate, StudyRecord
 from tracker.relevance.links import counts_for_claim, link_relevance
 from tracker.sync.flag_rules import Seen, StudyFacts, Transition, due_flags
 from tracker.sync.matching import TopicMatcher
+from tracker.sync.merges import follow_merges
 from tracker.sync.severity import event_severity
 from tracker.sync.storable import Unstorable
 from tracker.sync.study_rows import COMPARED, changes, study_row
+from tracker.sync.writes import insert_rows, update_rows
 
 log = logging.getLogger(__name__)
 
 Mode = Literal["full", "incremental", "unchanged"]
-
-
-def _table(model: type[Base]) -> Table:
-    """A model's table, for Core statements: no ORM bookkeeping per row."""
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
 
 
 @dataclass(frozen=True)
@@ -118,7 +111,7 @@ class ClaimSync:
 
     def __init__(
         self,
-        session: Session,
+        connection: Connection,
         plan: ClaimPlan,
         run_id: int,
         now: datetime,
@@ -126,9 +119,8 @@ class ClaimSync:
     ) -> None:
         """`guard` is called around each page's writes and at the end of `finish`, before
         the commit: what it raises rolls the claim back."""
-        self.session, self.plan, self.run_id, self.now = session, plan, run_id, now
+        self.connection, self.plan, self.run_id, self.now = connection, plan, run_id, now
         self.guard = guard
-        self.db = session.connection()
         self.result = ClaimResult(plan.claim_id, plan.mode)
         self.seen: set[str] = set()
         self.matcher = TopicMatcher(plan.topic)
@@ -152,7 +144,7 @@ class ClaimSync:
         page = self._storable_page(fresh)
         if not page.rows:
             return
-        self._follow_merges(page.records)
+        self.recount |= follow_merges(self.connection, page.records)
         page.stored = self._stored_studies(list(page.rows))
         self._write_studies(page)
         linked = self._write_links(page)
@@ -193,95 +185,50 @@ class ClaimSync:
         bookmark unless the walk was cut off (the next sync then covers it again)."""
         if self.plan.mode == "full" and complete:
             self._mark_unmatched()
-        refresh_trial_counts(self.db, self.recount)
-        if not complete:
-            self.session.flush()
-            return
-        state = self.session.get(ClaimSyncState, self.plan.claim_id)
-        if state is None:
-            state = ClaimSyncState(claim_id=self.plan.claim_id, full_synced_at=self.now)
-            self.session.add(state)
-        state.topic_version, state.as_of = self.plan.topic_version, self.plan.as_of
-        state.watermark, state.data_timestamp = watermark, data_timestamp
-        state.last_run_id, state.synced_at = self.run_id, self.now
-        if self.plan.mode == "full":
-            state.full_synced_at = self.now
-        self.session.flush()
+        refresh_trial_counts(self.connection, self.recount)
+        if complete:
+            self._write_bookmark(data_timestamp, watermark)
         self.guard()
 
-    def _follow_merges(self, records: dict[str, StudyRecord]) -> None:
-        """Move stored studies that the registry merged into a fetched one to its new id."""
-        aliases = {
-            old: new
-            for new, record in records.items()
-            for old in record.aliases
-            if old != new and old not in records
+    def _write_bookmark(self, data_timestamp: str | None, watermark: date) -> None:
+        claim_id = self.plan.claim_id
+        bookmark = {
+            "claim_id": claim_id,
+            "topic_version": self.plan.topic_version,
+            "as_of": self.plan.as_of,
+            "watermark": watermark,
+            "data_timestamp": data_timestamp,
+            "last_run_id": self.run_id,
+            "synced_at": self.now,
         }
-        if not aliases:
-            return
-        studies = _table(Study)
-        merged = {
-            row["nct_id"]: dict(row)
-            for row in self.db.execute(
-                select(studies).where(studies.c.nct_id.in_(sorted(aliases)))
-            ).mappings()
-        }
-        if not merged:
-            return
-        present = set(
-            self.db.scalars(
-                select(Study.nct_id).where(Study.nct_id.in_({aliases[old] for old in merged}))
-            )
+        full = self.plan.mode == "full"
+        stored = self.connection.scalar(
+            select(ClaimSyncState.claim_id).where(ClaimSyncState.claim_id == claim_id)
         )
-        for old, row in sorted(merged.items()):
-            new = aliases[old]
-            if new not in present:
-                self.db.execute(studies.insert(), [{**row, "nct_id": new}])
-                present.add(new)
-            self._move_references(old, new)
-            self.db.execute(delete(studies).where(studies.c.nct_id == old))
-
-    def _move_references(self, old: str, new: str) -> None:
-        """Links, events and flags of `old` now name `new`; where `new` already has a
-        link or flag of the same claim (and kind), the one of `old` gives way."""
-        links, flags, events = _table(ClaimStudy), _table(Flag), _table(StudyEvent)
-        kept = set(self.db.scalars(select(links.c.claim_id).where(links.c.nct_id == new)))
-        moving = [
-            {**row, "nct_id": new}
-            for row in self.db.execute(select(links).where(links.c.nct_id == old)).mappings()
-            if row["claim_id"] not in kept
-        ]
-        if moving:
-            self.db.execute(links.insert(), moving)
-            self.recount.update(row["claim_id"] for row in moving)
-        taken = select(flags.c.claim_id, flags.c.kind).where(flags.c.nct_id == new)
-        taken_pairs = {(row.claim_id, row.kind) for row in self.db.execute(taken)}
-        for row in self.db.execute(
-            select(flags.c.id, flags.c.claim_id, flags.c.kind).where(flags.c.nct_id == old)
-        ).all():
-            same = flags.c.id == row.id
-            if (row.claim_id, row.kind) in taken_pairs:
-                self.db.execute(delete(flags).where(same))
-            else:
-                self.db.execute(update(flags).where(same).values(nct_id=new))
-        self.db.execute(delete(links).where(links.c.nct_id == old))
-        self.db.execute(update(events).where(events.c.nct_id == old).values(nct_id=new))
+        if stored is None:
+            insert_rows(self.connection, ClaimSyncState, [{**bookmark, "full_synced_at": self.now}])
+        else:
+            update_rows(
+                self.connection,
+                ClaimSyncState,
+                [{**bookmark, "full_synced_at": self.now} if full else bookmark],
+            )
 
     def _stored_studies(self, nct_ids: list[str]) -> dict[str, dict[str, Any]]:
         columns = [Study.nct_id, *(getattr(Study, name) for name in COMPARED)]
-        rows = self.db.execute(select(*columns).where(Study.nct_id.in_(nct_ids)))
+        rows = self.connection.execute(select(*columns).where(Study.nct_id.in_(nct_ids)))
         return {row.nct_id: row._asdict() for row in rows}
 
     def _write_studies(self, page: _Page) -> None:
         new = [page.rows[i] for i in page.rows if i not in page.stored]
         if new:
             stamps = {"first_seen_at": self.now, "updated_at": self.now}
-            self.db.execute(_table(Study).insert(), [{**row, **stamps} for row in new])
+            insert_rows(self.connection, Study, [{**row, **stamps} for row in new])
         changed = page.changed
         if not changed:
             return
-        self.session.execute(
-            update(Study), [{**page.rows[i], "updated_at": self.now} for i in changed]
+        update_rows(
+            self.connection, Study, [{**page.rows[i], "updated_at": self.now} for i in changed]
         )
         events = [
             self._event(i, change.kind, change.detail, page.rows[i]["last_update_posted"])
@@ -296,7 +243,7 @@ class ClaimSync:
         claim_id, version = self.plan.claim_id, self.plan.topic_version
         existing = {
             link.nct_id: link
-            for link in self.db.execute(
+            for link in self.connection.execute(
                 select(
                     ClaimStudy.nct_id,
                     ClaimStudy.is_matching,
@@ -320,35 +267,16 @@ class ClaimSync:
                 relevance["relevance_tier"], screening, self.plan.min_relevance
             )
             detail = {"topic_version": version, "matched_on": why}
+            row = self._link_row(nct_id, why, relevance)
             if link is None:
-                new.append(
-                    {
-                        "claim_id": claim_id,
-                        "nct_id": nct_id,
-                        "topic_version": version,
-                        "matched_on": why,
-                        "is_matching": True,
-                        "first_linked_at": self.now,
-                        **relevance,
-                    }
-                )
+                new.append({**row, "first_linked_at": self.now})
                 events.append(self._event(nct_id, EventKind.LINKED, detail, claim=True))
             elif (
                 not link.is_matching
                 or (link.topic_version, link.matched_on) != (version, why)
                 or _stored_relevance(link) != relevance
             ):
-                updates.append(
-                    {
-                        "claim_id": claim_id,
-                        "nct_id": nct_id,
-                        "topic_version": version,
-                        "matched_on": why,
-                        "is_matching": True,
-                        "unmatched_at": None,
-                        **relevance,
-                    }
-                )
+                updates.append({**row, "unmatched_at": None})
                 if not link.is_matching:
                     events.append(self._event(nct_id, EventKind.REMATCHED, detail, claim=True))
                 elif link.relevance_tier != relevance["relevance_tier"]:
@@ -356,20 +284,31 @@ class ClaimSync:
                     was = counts_for_claim(link.relevance_tier, screening, self.plan.min_relevance)
                     if self.counted[nct_id] and not was:
                         promoted.add(nct_id)
-        if new:
-            self.db.execute(_table(ClaimStudy).insert(), new)
-        if updates:
-            self.session.execute(update(ClaimStudy), updates)
+        insert_rows(self.connection, ClaimStudy, new)
+        update_rows(self.connection, ClaimStudy, updates)
         self._insert_events(events)
         self.result.links_created += len(new)
         return {event["nct_id"] for event in events} | promoted
+
+    def _link_row(
+        self, nct_id: str, why: dict[str, Any], relevance: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A matching link's columns as this sync finds it (new, or updated in place)."""
+        return {
+            "claim_id": self.plan.claim_id,
+            "nct_id": nct_id,
+            "topic_version": self.plan.topic_version,
+            "matched_on": why,
+            "is_matching": True,
+            **relevance,
+        }
 
     def _claims_of_changed(self, nct_ids: set[str]) -> dict[tuple[str, str], date]:
         """The links of studies that changed: each claim they count for is recounted, and
         the other active claims' links are judged for flags with their own `as_of`."""
         if not nct_ids:
             return {}
-        rows = self.db.execute(
+        rows = self.connection.execute(
             select(
                 ClaimStudy.claim_id,
                 ClaimStudy.nct_id,
@@ -398,7 +337,7 @@ class ClaimSync:
         outcomes: dict[str, list[PartialDate | None]] = defaultdict(list)
         publications: dict[str, list[tuple[str, PartialDate | None]]] = defaultdict(list)
         kinds = (EventKind.STATUS_CHANGED, EventKind.OUTCOME_CHANGED, EventKind.PUBLICATION_ADDED)
-        rows = self.db.execute(
+        rows = self.connection.execute(
             select(StudyEvent.nct_id, StudyEvent.kind, StudyEvent.detail, StudyEvent.effective_on)
             .where(StudyEvent.kind.in_(kinds), StudyEvent.nct_id.in_(nct_ids))
             .order_by(StudyEvent.id)
@@ -428,7 +367,7 @@ class ClaimSync:
         claim_ids = sorted({claim_id for claim_id, _ in pairs})
         raised = {
             tuple(row)
-            for row in self.db.execute(
+            for row in self.connection.execute(
                 select(Flag.claim_id, Flag.nct_id, Flag.kind).where(
                     Flag.nct_id.in_(nct_ids), Flag.claim_id.in_(claim_ids)
                 )
@@ -453,21 +392,21 @@ class ClaimSync:
                             "run_id": self.run_id,
                         }
                     )
-        if new:
-            self.db.execute(_table(Flag).insert(), new)
+        insert_rows(self.connection, Flag, new)
         self.result.flags_created += len(new)
 
     def _mark_unmatched(self) -> None:
         claim_id = self.plan.claim_id
-        matching = self.db.scalars(
+        matching = self.connection.scalars(
             select(ClaimStudy.nct_id).where(ClaimStudy.claim_id == claim_id, ClaimStudy.is_matching)
         ).all()
         gone = sorted(set(matching) - self.seen)
         if not gone:
             return
         self.recount.add(claim_id)
-        self.session.execute(
-            update(ClaimStudy),
+        update_rows(
+            self.connection,
+            ClaimStudy,
             [
                 {
                     "claim_id": claim_id,
@@ -505,6 +444,5 @@ class ClaimSync:
         }
 
     def _insert_events(self, events: list[dict[str, Any]]) -> None:
-        if events:
-            self.db.execute(_table(StudyEvent).insert(), events)
-            self.result.events_created += len(events)
+        insert_rows(self.connection, StudyEvent, events)
+        self.result.events_created += len(events)
