@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Tracker
+from hostile import LAUGHS
 
 from claims.errors import ClaimFileError
 from claims.parse import MAX_DEPTH, MAX_FILE_BYTES, parse_text
@@ -22,17 +23,7 @@ claims:
     topic:
       conditions: ["hepatocellular carcinoma"]
 """
-LAUGHS = "\n".join(
-    [
-        'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
-        *(
-            f"{letter}: &{letter} [{', '.join([f'*{previous}'] * 9)}]"
-            for previous, letter in zip("abcdefgh", "bcdefghi", strict=True)
-        ),
-        "article: *i",
-    ]
-)
-"""The billion laughs: 9⁹ strings from a file of well under a kilobyte."""
+
 LOCATED = re.compile(r"^claims\.yaml: .*line \d+, column \d+: ")
 
 

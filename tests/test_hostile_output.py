@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Tracker
-from test_hostile_records import _variant
+from hostile import variant
 
 from tracker.cli.safe_text import for_spreadsheet, for_terminal
 from tracker.digest.render import markdown_escape
@@ -44,7 +44,7 @@ FORMULA = re.compile(r"^[=+\-@\t\r]")
 @pytest.fixture
 def hostile(tracker: Tracker, registry: FakeCtgov, tmp_path: Path) -> Tracker:
     for nct_id, title in TITLES.items():
-        registry.put_study(_variant(nct_id, **{"identificationModule.briefTitle": title}))
+        registry.put_study(variant(nct_id, **{"identificationModule.briefTitle": title}))
     (tmp_path / "claims.yaml").write_text(CLAIMS)
     assert tracker("claims", "load", str(tmp_path / "claims.yaml")).status == 0
     assert tracker("sync", "--quiet").status == 0

@@ -3,14 +3,12 @@ as given are cleaned, or skipped with one warning naming the study and the field
 
 from __future__ import annotations
 
-import copy
-import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import Tracker
+from hostile import SAMPLE, variant
 from sqlalchemy import Engine, select
 
 from db.engine import transaction
@@ -21,8 +19,6 @@ from tracker.sync import sync
 from tracker.sync.storable import MAX_ERROR_LENGTH, clean_text, shown
 
 NOW = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
-SAMPLE = json.loads((Path(__file__).parent / "data/ctgov/NCT03418623.json").read_text())
-"""A real record: GET73 in alcohol use disorder."""
 
 CLAIMS = """\
 article:
@@ -36,20 +32,6 @@ claims:
       conditions: ["alcohol use disorder"]
 """
 LONG_CODE = "RECRUITING_" + "X" * 40
-
-
-def _variant(nct_id: str, **changes: Any) -> dict[str, Any]:
-    """The sample under another NCT id, with `changes` as `module.field` → value."""
-    raw = copy.deepcopy(SAMPLE)
-    protocol = raw["protocolSection"]
-    protocol["identificationModule"]["nctId"] = nct_id
-    for path, value in changes.items():
-        *parents, last = path.split(".")
-        node = protocol
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[last] = value
-    return raw
 
 
 CLEANED = {
@@ -81,10 +63,10 @@ NO_ID = "NCT" + "1" * 21
 def hostile_registry(registry: FakeCtgov) -> FakeCtgov:
     registry.put_study(SAMPLE)
     for nct_id, changes in CLEANED.items():
-        registry.put_study(_variant(nct_id, **changes))
+        registry.put_study(variant(nct_id, **changes))
     for nct_id, (changes, _) in SKIPPED.items():
-        registry.put_study(_variant(nct_id, **changes))
-    registry.put_study(_variant(NO_ID))
+        registry.put_study(variant(nct_id, **changes))
+    registry.put_study(variant(NO_ID))
     return registry
 
 
@@ -144,7 +126,7 @@ def test_a_skipped_study_stays_as_it_was_stored_until_the_registry_mends_it(
     client = CtgovClient(registry.url, rate_limit=None)
     registry.put_study(SAMPLE)
     sync(engine, client, clock=lambda: NOW)
-    registry.put_study(_variant("NCT03418623", **{"statusModule.overallStatus": LONG_CODE}))
+    registry.put_study(variant("NCT03418623", **{"statusModule.overallStatus": LONG_CODE}))
 
     report = sync(engine, client, clock=lambda: NOW, full=True)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from test_hostile_claim_files import LAUGHS
+from hostile import LAUGHS
 
 from tracker.cli import build_parser, main
 from tracker.fake_registry import FakeCtgov

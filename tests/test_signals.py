@@ -16,7 +16,7 @@ from conftest import Tracker
 from scenarios import day_one, write_claims
 from sqlalchemy import Engine, delete, event, select, text
 from sync_helpers import state
-from test_sync_safety import _many_myeloma_studies, _wait_for
+from sync_processes import many_myeloma_studies, wait_for
 
 from db.engine import connect, transaction
 from db.models import ClaimStudy, ClaimSyncState, Flag, Study, StudyEvent, SyncRun
@@ -77,7 +77,7 @@ def test_a_second_signal_while_one_is_deferred_raises_where_it_lands() -> None:
         slow_step()
 
 
-def _spawn_sync(database_url: str, registry: FakeCtgov) -> subprocess.Popen[str]:
+def spawn_sync(database_url: str, registry: FakeCtgov) -> subprocess.Popen[str]:
     """`tracker sync --full` in a child process: every attempt walks every claim."""
     env = {
         "PATH": os.environ.get("PATH", ""),
@@ -130,15 +130,15 @@ def test_signals_at_random_moments_always_stop_the_sync_and_close_its_run(
 ) -> None:
     claims = write_claims(tmp_path)
     day_one(registry)
-    _many_myeloma_studies(registry)
+    many_myeloma_studies(registry)
     reference = f"sqlite:///{tmp_path / 'reference.db'}"
     monkeypatch.setenv("TRACKER_DATABASE_URL", reference)
     tracker("claims", "load", str(claims))
     assert tracker("sync", "--quiet").status == 0
     monkeypatch.setenv("TRACKER_DATABASE_URL", database_url)
     tracker("claims", "load", str(claims))
-    timed = _spawn_sync(database_url, registry)
-    _wait_for(registry, _listings(registry) + 1, timed)
+    timed = spawn_sync(database_url, registry)
+    wait_for(registry, _listings(registry) + 1, timed)
     started = time.monotonic()
     assert timed.wait(timeout=60) == 0
     duration = time.monotonic() - started
@@ -149,8 +149,8 @@ def test_signals_at_random_moments_always_stop_the_sync_and_close_its_run(
     for attempt in range(ATTEMPTS):
         signum = (signal.SIGINT, signal.SIGTERM)[attempt % 2]
         _forget_syncs(database_url)
-        process = _spawn_sync(database_url, registry)
-        _wait_for(registry, _listings(registry) + 1, process)
+        process = spawn_sync(database_url, registry)
+        wait_for(registry, _listings(registry) + 1, process)
         time.sleep(moments.uniform(0, duration * 0.6))  # exiting takes the rest
         if process.poll() is not None:
             outcomes.append("finished")

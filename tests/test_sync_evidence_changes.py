@@ -14,9 +14,9 @@ from typing import Any
 import test_sync_scenario as scenario
 from conftest import Tracker
 from ctgov_builders import make_study, nct
+from readme_sql import readme_queries_on
 from scenarios import LIVER, WHY_LIVER, event, linked, write_claims
 from sync_helpers import state
-from test_readme_queries import readme_queries_on
 
 from db.engine import connect
 from db.migrate import downgrade, upgrade

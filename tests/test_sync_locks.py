@@ -10,7 +10,7 @@ import pytest
 from conftest import Tracker
 from scenarios import day_one, write_claims
 from sqlalchemy import Engine, create_engine, func, select, text
-from test_sync_safety import _spawn_sync, _wait_for
+from sync_processes import spawn_sync, wait_for
 
 from db.engine import connect, transaction
 from db.locks import LockHeld, LockLost, _advisory_key, exclusive
@@ -48,9 +48,9 @@ def test_a_sync_through_a_symlink_waits_for_the_one_on_the_file(
     tracker("claims", "load", str(write_claims(tmp_path)))
     day_one(registry)
     registry.inject(Fault.slow(30, path="/studies"))
-    process = _spawn_sync(real, registry)
+    process = spawn_sync(real, registry)
     try:
-        _wait_for(registry, 1, process)
+        wait_for(registry, 1, process)
         monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{tmp_path / 'alias.db'}")
         second = tracker("sync")
         assert second.status == 1

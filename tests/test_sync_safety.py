@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,9 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import Tracker
 from ctgov_builders import make_study, nct
-from scenarios import LIVER, MYELOMA, day_one, write_claims
+from scenarios import LIVER, day_one, write_claims
 from sqlalchemy import Engine, func, select
 from sync_helpers import state
+from sync_processes import many_myeloma_studies, spawn_sync, wait_for
 
 from db.engine import connect, transaction
 from db.models import ClaimStudy, ClaimSyncState, SyncRun
@@ -25,8 +23,6 @@ from tracker.fake_registry import FakeCtgov, Fault
 from tracker.sync import sync
 
 NOW = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
-MANY = 1100
-"""More studies than one API page holds, so that one claim's sync spans two pages."""
 
 
 def _engine(url: str) -> Iterator[Engine]:
@@ -58,39 +54,9 @@ def _runs(engine: Engine) -> list[tuple[str, int, int]]:
         ]
 
 
-def _spawn_sync(database_url: str, registry: FakeCtgov) -> subprocess.Popen[str]:
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "TRACKER_DATABASE_URL": database_url,
-        "CTGOV_API_URL": registry.url,
-        "TRACKER_RATE_LIMIT": "0",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "tracker", "sync", "--quiet"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _wait_for(registry: FakeCtgov, count: int, process: subprocess.Popen[str]) -> None:
-    """Wait until the registry has received `count` study-list requests."""
-    deadline = time.monotonic() + 20
-    while sum(path == "/studies" for path, _ in registry.requests) < count:
-        assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline, "the sync never reached the expected request"
-        time.sleep(0.02)
-
-
 def _kill(process: subprocess.Popen[str]) -> None:
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
-
-
-def _many_myeloma_studies(registry: FakeCtgov) -> None:
-    for number in range(100, 100 + MANY):
-        registry.put_study(make_study(nct(number), **MYELOMA, first_posted="2024-01-01"))
 
 
 def test_api_failure_mid_claim_rolls_that_claim_back_and_the_others_sync(
@@ -152,7 +118,7 @@ def test_killed_sync_reruns_to_the_state_of_an_uninterrupted_one(
 ) -> None:
     claims = write_claims(tmp_path)
     day_one(registry)
-    _many_myeloma_studies(registry)
+    many_myeloma_studies(registry)
     reference = f"sqlite:///{tmp_path / 'reference.db'}"
     monkeypatch.setenv("TRACKER_DATABASE_URL", reference)
     tracker("claims", "load", str(claims))
@@ -163,8 +129,8 @@ def test_killed_sync_reruns_to_the_state_of_an_uninterrupted_one(
     registry.inject(Fault.slow(0, path="/studies"), times=2)
     registry.inject(Fault.slow(30, path="/studies"))
     before = sum(path == "/studies" for path, _ in registry.requests)
-    process = _spawn_sync(database_url, registry)
-    _wait_for(registry, before + 3, process)
+    process = spawn_sync(database_url, registry)
+    wait_for(registry, before + 3, process)
     _kill(process)
 
     engine = next(_engine(database_url))
@@ -183,8 +149,8 @@ def test_two_syncs_cannot_run_at_once_and_a_killed_one_leaves_no_lock(
     tracker("claims", "load", str(write_claims(tmp_path)))
     day_one(registry)
     registry.inject(Fault.slow(30, path="/studies"))
-    process = _spawn_sync(database_url, registry)
-    _wait_for(registry, 1, process)
+    process = spawn_sync(database_url, registry)
+    wait_for(registry, 1, process)
 
     second = tracker("sync")
     assert second.status == 1
@@ -217,8 +183,8 @@ def test_sigterm_rolls_back_the_claim_in_flight_and_closes_the_run(
     day_one(registry)
     registry.inject(Fault.slow(0, path="/studies"))
     registry.inject(Fault.slow(30, path="/studies"))
-    process = _spawn_sync(database_url, registry)
-    _wait_for(registry, 2, process)
+    process = spawn_sync(database_url, registry)
+    wait_for(registry, 2, process)
 
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=10)
