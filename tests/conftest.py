@@ -30,7 +30,13 @@ from tracker.fake_registry import FakeCtgov
 if TYPE_CHECKING:
     from ctgov_fixtures import SleepRecorder
 
-pytest_plugins = ["ctgov_fixtures", "evidence_fixtures", "digest_fixtures", "smtp_fixtures"]
+pytest_plugins = [
+    "ctgov_fixtures",
+    "evidence_fixtures",
+    "digest_fixtures",
+    "smtp_fixtures",
+    "desk_fixtures",
+]
 
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL")
 SKIP_POSTGRES = "set TRACKER_TEST_POSTGRES_URL to run the PostgreSQL tests"

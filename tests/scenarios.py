@@ -15,7 +15,7 @@ from ctgov_builders import make_study, nct
 
 from tracker.fake_registry import FakeCtgov, Fault
 
-CLAIMS = """\
+LIVER_CLAIM = """\
 article:
   id: stem-cells
   title: "Stem cells against cancer"
@@ -26,6 +26,12 @@ claims:
     topic:
       conditions: ["hepatocellular carcinoma"]
       interventions: ["mesenchymal stem cells"]
+"""
+"""The liver claim of `CLAIMS` alone."""
+
+CLAIMS = (
+    LIVER_CLAIM
+    + """\
   - id: myeloma-asct
     text: "Autologous transplant works in multiple myeloma."
     as_of: 2026-11-21
@@ -39,6 +45,7 @@ claims:
       conditions: ["acute myeloid leukemia"]
       interventions: ["allogeneic stem cell transplantation"]
 """
+)
 
 LIVER = {
     "conditions": ["Hepatocellular Carcinoma"],

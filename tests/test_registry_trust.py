@@ -19,7 +19,7 @@ import pytest
 from conftest import Tracker
 from ctgov_builders import make_study, nct
 from ctgov_fixtures import SleepRecorder
-from scenarios import LIVER, write_claims
+from scenarios import LIVER, LIVER_CLAIM, write_claims
 from smtp_fixtures import free_port
 from sqlalchemy import select, update
 from sync_helpers import state
@@ -32,18 +32,6 @@ from tracker.fake_registry import FakeCtgov, Fault, FaultKind
 from tracker.fake_registry.corpus import Quirks
 from tracker.sync import sync
 
-LIVER_CLAIM = """\
-article:
-  id: stem-cells
-  title: "Stem cells against cancer"
-claims:
-  - id: liver-msc
-    text: "MSCs regenerate liver tissue in liver cancer."
-    as_of: 2026-11-21
-    topic:
-      conditions: ["hepatocellular carcinoma"]
-      interventions: ["mesenchymal stem cells"]
-"""
 WHY = {
     "conditions": ["hepatocellular carcinoma"],
     "interventions": ["mesenchymal stem cells"],

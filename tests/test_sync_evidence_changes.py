@@ -15,7 +15,7 @@ import test_sync_scenario as scenario
 from conftest import Tracker
 from ctgov_builders import make_study, nct
 from readme_sql import readme_queries_on
-from scenarios import LIVER, WHY_LIVER, event, linked, write_claims
+from scenarios import LIVER, LIVER_CLAIM, WHY_LIVER, event, linked, write_claims
 from sync_helpers import state
 
 from db.engine import connect
@@ -24,18 +24,6 @@ from tracker.ctgov import CtgovClient
 from tracker.fake_registry import FakeCtgov
 from tracker.sync import sync
 
-CLAIM = """\
-article:
-  id: stem-cells
-  title: "Stem cells against cancer"
-claims:
-  - id: liver-msc
-    text: "MSCs regenerate liver tissue in liver cancer."
-    as_of: 2026-11-21
-    topic:
-      conditions: ["hepatocellular carcinoma"]
-      interventions: ["mesenchymal stem cells"]
-"""
 OLD = {"first_posted": "2020-01-15", "last_update": "2025-06-01"}
 SURVIVAL = ("Overall survival", "2 years")
 RESULT = {
@@ -171,7 +159,7 @@ def _status(tracker: Tracker) -> dict[str, Any]:
 def test_changes_that_matter_give_the_documented_events_severities_and_flags(
     tracker: Tracker, registry: FakeCtgov, database_url: str, tmp_path: Path
 ) -> None:
-    assert tracker("claims", "load", str(write_claims(tmp_path, CLAIM))).status == 0
+    assert tracker("claims", "load", str(write_claims(tmp_path, LIVER_CLAIM))).status == 0
     day_one(registry)
     _sync(database_url, registry, 24)
     after_one = state(database_url)
@@ -212,7 +200,7 @@ def test_changes_that_matter_give_the_documented_events_severities_and_flags(
     engine = connect(database_url)
     downgrade(engine, "base")
     engine.dispose()
-    assert tracker("claims", "load", str(write_claims(tmp_path, CLAIM))).status == 0
+    assert tracker("claims", "load", str(write_claims(tmp_path, LIVER_CLAIM))).status == 0
     _sync(database_url, registry, 27)
     rebuilt = state(database_url)["flags"]
     assert set(rebuilt) == set(FLAGS) - {("liver-msc", nct(11), "OUTCOME_CHANGED")}
@@ -227,7 +215,7 @@ def test_the_digest_shows_each_changed_trial_once_most_severe_first(
     tracker: Tracker, registry: FakeCtgov, database_url: str, tmp_path: Path, monkeypatch: Any
 ) -> None:
     monkeypatch.setenv("TRACKER_TIMEZONE", "UTC")
-    assert tracker("claims", "load", str(write_claims(tmp_path, CLAIM))).status == 0
+    assert tracker("claims", "load", str(write_claims(tmp_path, LIVER_CLAIM))).status == 0
     day_one(registry)
     _sync(database_url, registry, 17)
     day_two(registry)

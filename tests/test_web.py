@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import re
-import shutil
 import socket
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 from desk import (
-    build_demo_database,
     card_numbers,
     cli_status,
     csrf_of,
@@ -36,29 +33,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 TOKEN = "s3cret-desk-token"
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_demo_database(tmp_path_factory.mktemp("demo"))
-
-
 @pytest.fixture
-def database_url(demo_file: Path, tmp_path: Path) -> str:
-    copy = tmp_path / "desk.db"
-    shutil.copyfile(demo_file, copy)
-    return f"sqlite:///{copy}"
-
-
-@pytest.fixture
-def desk(database_url: str) -> Iterator[tuple[str, Engine]]:
-    app, engine = open_desk(database_url)
-    with served(app) as url:
-        yield url, engine
-    engine.dispose()
-
-
-@pytest.fixture
-def guarded(database_url: str) -> Iterator[str]:
-    app, engine = open_desk(database_url, token=TOKEN)
+def guarded(desk_database_url: str) -> Iterator[str]:
+    app, engine = open_desk(desk_database_url, token=TOKEN)
     with served(app) as url:
         yield url
     engine.dispose()
@@ -66,13 +43,16 @@ def guarded(database_url: str) -> Iterator[str]:
 
 def test_the_claims_page_counts_equal_tracker_status_and_the_sql_view(
     desk: tuple[str, Engine],
-    database_url: str,
+    desk_database_url: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     url, engine = desk
     page = card_numbers(requests.get(url + "/", timeout=10).text)
-    cli = {row["claim_id"]: flattened(row) for row in cli_status(database_url, monkeypatch, capsys)}
+    cli = {
+        row["claim_id"]: flattened(row)
+        for row in cli_status(desk_database_url, monkeypatch, capsys)
+    }
     assert page == cli
     with engine.connect() as connection:
         view = {row.claim_id: row for row in connection.execute(select(claim_evidence_status))}
@@ -109,7 +89,7 @@ def _counted_trial(engine: Engine) -> tuple[str, str]:
 
 def test_excluding_a_trial_records_the_decision_and_recounts_the_claim(
     desk: tuple[str, Engine],
-    database_url: str,
+    desk_database_url: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -131,7 +111,7 @@ def test_excluding_a_trial_records_the_decision_and_recounts_the_claim(
     after = card_numbers(browser.get(url + "/", timeout=10).text)[claim_id]
     assert int(after["trials_total"]) == int(before["trials_total"]) - 1
     assert int(after["excluded"]) == int(before["excluded"]) + 1
-    cli = {r["claim_id"]: flattened(r) for r in cli_status(database_url, monkeypatch, capsys)}
+    cli = {r["claim_id"]: flattened(r) for r in cli_status(desk_database_url, monkeypatch, capsys)}
     assert after == cli[claim_id]
     claim_page = browser.get(f"{url}/claims/{claim_id}", timeout=10).text
     assert "&lt;script&gt;alert(" in claim_page

@@ -3,14 +3,13 @@ desktop and phone widths (the screenshots in docs/screenshots/web-*.png come fro
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from browser import chromium, look
-from desk import build_demo_database, cli_status, flattened, open_desk, served
+from desk import cli_status, flattened
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.wait import WebDriverWait
 from sqlalchemy import Engine, func, select
@@ -20,26 +19,6 @@ from tracker.digest.week import IsoWeek
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 WIDTHS = (1280, 390)
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_demo_database(tmp_path_factory.mktemp("demo"))
-
-
-@pytest.fixture
-def database_url(demo_file: Path, tmp_path: Path) -> str:
-    copy = tmp_path / "desk.db"
-    shutil.copyfile(demo_file, copy)
-    return f"sqlite:///{copy}"
-
-
-@pytest.fixture
-def desk(database_url: str) -> Iterator[tuple[str, Engine]]:
-    app, engine = open_desk(database_url)
-    with served(app) as url:
-        yield url, engine
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -85,15 +64,17 @@ def _follow(driver: Any, element: Any) -> None:
     )
 
 
-def _cli_card(database_url: str, claim_id: str, monkeypatch: Any, capsys: Any) -> dict[str, str]:
-    (row,) = cli_status(database_url, monkeypatch, capsys, claim_id)
+def _cli_card(
+    desk_database_url: str, claim_id: str, monkeypatch: Any, capsys: Any
+) -> dict[str, str]:
+    (row,) = cli_status(desk_database_url, monkeypatch, capsys, claim_id)
     return flattened(row)
 
 
 def test_an_editor_excludes_a_trial_and_acknowledges_a_flag_and_the_counts_follow(
     desk: tuple[str, Engine],
     driver: Any,
-    database_url: str,
+    desk_database_url: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -101,7 +82,7 @@ def test_an_editor_excludes_a_trial_and_acknowledges_a_flag_and_the_counts_follo
     claim_id, flag_id, nct_id = _flagged_claim(engine)
     look(driver, url + "/", 1280)
     before = _card(driver, claim_id)
-    assert before == _cli_card(database_url, claim_id, monkeypatch, capsys)
+    assert before == _cli_card(desk_database_url, claim_id, monkeypatch, capsys)
     _follow(driver, driver.find_element("css selector", f'article[data-claim="{claim_id}"] h2 a'))
     assert driver.find_element("tag name", "h1").text == claim_id
 
@@ -120,7 +101,7 @@ def test_an_editor_excludes_a_trial_and_acknowledges_a_flag_and_the_counts_follo
     assert int(after["trials_total"]) == int(before["trials_total"]) - 1
     assert int(after["excluded"]) == int(before["excluded"]) + 1
     assert int(after["open_flags"]) == int(before["open_flags"]) - 1
-    assert after == _cli_card(database_url, claim_id, monkeypatch, capsys)
+    assert after == _cli_card(desk_database_url, claim_id, monkeypatch, capsys)
 
 
 def test_the_queue_takes_keyboard_decisions(desk: tuple[str, Engine], driver: Any) -> None:
