@@ -11,6 +11,8 @@ MEMORY_GROWTH_LIMIT_MB = 50.0
 STATUS_LIMIT_S = 0.5
 DIGEST_LIMIT_S = 2.0
 INGEST_RATIO_TARGET = 0.5
+BARE_RATIO_LIMIT = 2.0
+"""A read command's wall time at most this many times a bare interpreter's with the query."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,14 @@ class Measurement:
     status_seconds: float
     digest_seconds: float
     digest_import_seconds: float
+    flags_seconds: float = math.nan
+    trials_seconds: float = math.nan
+    bare_query_seconds: float = math.nan
+    """`python -c "import sqlite3"` (or `psycopg`) and the status query: `benchmarks.bare`."""
+
+    def of_bare(self, seconds: float) -> float:
+        """A command's wall time as a multiple of the bare interpreter's with the query."""
+        return seconds / self.bare_query_seconds
 
     @property
     def unmatched_claims(self) -> int:
@@ -97,6 +107,28 @@ ROWS: tuple[Row, ...] = (
         lambda m: f"{m.status_seconds:.2f}",
     ),
     (
+        "`tracker flags`, s",
+        "",
+        lambda m: f"{m.flags_seconds:.2f}",
+    ),
+    (
+        "`tracker trials CLAIM`, s",
+        "",
+        lambda m: f"{m.trials_seconds:.2f}",
+    ),
+    (
+        'Bare: `python -c "import sqlite3"` (`psycopg` on PostgreSQL) + the status query, s',
+        "",
+        lambda m: f"{m.bare_query_seconds:.2f}",
+    ),
+    (
+        "`tracker status` / `flags` / `trials` ÷ bare",
+        f"≤ {BARE_RATIO_LIMIT:.0f} each",
+        lambda m: " / ".join(
+            f"{m.of_bare(s):.1f}" for s in (m.status_seconds, m.flags_seconds, m.trials_seconds)
+        ),
+    ),
+    (
         "`tracker digest`, a week after the import (1 % changed), s",
         f"< {DIGEST_LIMIT_S:.0f} at 1,000 claims",
         lambda m: f"{m.digest_seconds:.2f}",
@@ -145,6 +177,15 @@ def verdicts(results: Sequence[Measurement]) -> list[str]:
                 f"- Ingest ratio ≥ {INGEST_RATIO_TARGET} on SQLite ({m.claims:,} claims): "
                 f"{m.ingest_ratio:.2f}, {_verdict(m.ingest_ratio >= INGEST_RATIO_TARGET)}."
             )
+    for m in results:
+        ratios = [m.of_bare(s) for s in (m.status_seconds, m.flags_seconds, m.trials_seconds)]
+        lines.append(
+            f"- {m.column}: `tracker status`, `flags`, `trials` at most "
+            f"{BARE_RATIO_LIMIT:.0f} times a bare interpreter with the query "
+            f"({m.bare_query_seconds:.2f} s): "
+            + ", ".join(f"{ratio:.1f} times" for ratio in ratios)
+            + f", {_verdict(max(ratios) <= BARE_RATIO_LIMIT)}."
+        )
     for m in results:
         if m.claims >= 1000:
             query = m.status_seconds - m.startup_seconds

@@ -27,6 +27,7 @@ import yaml
 from sqlalchemy.exc import SQLAlchemyError
 
 from benchmarks import relevance, report
+from benchmarks.bare import bare_query_seconds
 from benchmarks.corpus import CHANGED_DATA_TIMESTAMP, DATA_TIMESTAMP, SCALES, Registry, generate
 from benchmarks.corpus import changed_studies as changed_versions
 from benchmarks.databases import Databases, PostgresServer, SqliteFiles
@@ -116,17 +117,26 @@ def _syncs(
     )
 
 
-def _timings(env: dict[str, str], work: Path, repeat: int) -> dict[str, float]:
-    """Start-up, `tracker status`, and `tracker digest` of this week and of the import's."""
+def _timings(env: dict[str, str], work: Path, repeat: int, claim_id: str) -> dict[str, float]:
+    """Start-up, the read commands beside a bare interpreter running the status query,
+    and `tracker digest` of this week and of the import's."""
     now = datetime.now(UTC)
     week, import_week = _iso_week(now), _iso_week(now - timedelta(days=DAYS_SINCE_IMPORT))
     commands = {
         "startup_seconds": ["--version"],
         "status_seconds": ["status"],
+        "flags_seconds": ["flags"],
+        "trials_seconds": ["trials", claim_id],
         "digest_seconds": ["digest", "--week", week, "--out", "-"],
         "digest_import_seconds": ["digest", "--week", import_week, "--out", "-"],
     }
-    return {name: median_seconds(args, env, work, times=repeat) for name, args in commands.items()}
+    timings = {
+        name: median_seconds(args, env, work, times=repeat) for name, args in commands.items()
+    }
+    timings["bare_query_seconds"] = bare_query_seconds(
+        env["TRACKER_DATABASE_URL"], work, times=repeat
+    )
+    return timings
 
 
 def _ingest(
@@ -156,7 +166,7 @@ def measure(
         env = _environment(url, fake.url)
         tracker(["claims", "load", str(claims_file)], env, work)
         syncs = _syncs(registry, topics, fake, url, env, work)
-        timings = _timings(env, work, repeat)
+        timings = _timings(env, work, repeat, registry.claims[0]["id"])
     synced, baseline = _ingest(fake, databases, label, claims_file, work)
     return Measurement(
         scale=label,

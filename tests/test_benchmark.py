@@ -55,6 +55,9 @@ def test_benchmark_makes_the_fewest_requests(tmp_path: Path) -> None:
     assert (tiny["claims"], tiny["studies"]) == (10, 1_000)
     assert_requests_at_their_minimum(tiny)
     assert "| SQLite, 10 claims / 1,000 studies |" in table.splitlines()[5]
+    assert tiny["bare_query_seconds"] > 0
+    assert min(tiny["status_seconds"], tiny["flags_seconds"], tiny["trials_seconds"]) > 0
+    assert "`tracker status` / `flags` / `trials` ÷ bare" in table
 
 
 @pytest.mark.benchmark
