@@ -43,6 +43,8 @@ class Measurement:
     flags_seconds: float = math.nan
     trials_seconds: float = math.nan
     bare_query_seconds: float = math.nan
+    corpus: str = "synthetic"
+    """`synthetic`, or `real`: that registry in real records' clothes (`benchmarks.real_corpus`)."""
     """`python -c "import sqlite3"` (or `psycopg`) and the status query: `benchmarks.bare`."""
 
     def of_bare(self, seconds: float) -> float:
@@ -60,7 +62,8 @@ class Measurement:
     @property
     def column(self) -> str:
         kind = "PostgreSQL" if self.database == "postgres" else "SQLite"
-        return f"{kind}, {self.claims:,} claims / {self.studies:,} studies"
+        real = ", real records" if self.corpus == "real" else ""
+        return f"{kind}{real}, {self.claims:,} claims / {self.studies:,} studies"
 
 
 Row = tuple[str, str, Callable[[Measurement], str]]
@@ -150,7 +153,10 @@ def memory_growth(results: Sequence[Measurement]) -> dict[str, float]:
     """Per database, the peak memory of the largest scale less that of the smallest."""
     growth: dict[str, float] = {}
     for database in dict.fromkeys(m.database for m in results):
-        runs = sorted((m for m in results if m.database == database), key=lambda m: m.studies)
+        runs = sorted(
+            (m for m in results if m.database == database and m.corpus == "synthetic"),
+            key=lambda m: m.studies,
+        )
         if len(runs) > 1:
             growth[database] = runs[-1].peak_rss_mb - runs[0].peak_rss_mb
     return growth
@@ -235,8 +241,8 @@ def markdown(
             f"- Peak memory growth from the smallest to the largest scale on {database}: "
             f"{grown:+.0f} MB ({verdict} the {MEMORY_GROWTH_LIMIT_MB:.0f} MB target)."
         )
-    earlier = {(m.scale, m.database) for m in before}
-    if any((m.scale, m.database) in earlier for m in results):
+    earlier = {(m.scale, m.database, m.corpus) for m in before}
+    if any((m.scale, m.database, m.corpus) in earlier for m in results):
         parts += [
             "",
             "## Before and after",
@@ -254,11 +260,11 @@ def _seconds(value: float) -> str:
 
 
 def _before_after(before: Sequence[Measurement], after: Sequence[Measurement]) -> str:
-    earlier = {(m.scale, m.database): m for m in before}
+    earlier = {(m.scale, m.database, m.corpus): m for m in before}
     header = ["", "before", "after"]
     lines = [_line(["scale / database", "measure", *header[1:]]), _line(["---"] * 4)]
     for now in after:
-        then = earlier.get((now.scale, now.database))
+        then = earlier.get((now.scale, now.database, now.corpus))
         if then is None:
             continue
         for name, value in (

@@ -18,7 +18,7 @@ import sqlite3
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 from sqlalchemy.exc import SQLAlchemyError
 
-from benchmarks import relevance, report
+from benchmarks import real_corpus, relevance, report
 from benchmarks.bare import bare_query_seconds
 from benchmarks.corpus import CHANGED_DATA_TIMESTAMP, DATA_TIMESTAMP, SCALES, Registry, generate
 from benchmarks.corpus import changed_studies as changed_versions
@@ -196,16 +196,29 @@ def _databases(names: Sequence[str], postgres_url: str, work: Path) -> list[Data
 
 
 def _measure_all(
-    scales: Sequence[str], names: Sequence[str], postgres_url: str, repeat: int
+    scales: Sequence[str],
+    names: Sequence[str],
+    postgres_url: str,
+    repeat: int,
+    corpora: Sequence[str] = ("synthetic",),
+    records: Path = real_corpus.DEFAULT_FOLDER,
 ) -> list[Measurement]:
     results: list[Measurement] = []
+    real = real_corpus.read_records(records) if "real" in corpora else []
     with tempfile.TemporaryDirectory(prefix="tracker-benchmark-") as folder:
         work = Path(folder)
         for scale in scales:
-            registry = generate(SCALES[scale])
-            for databases in _databases(names, postgres_url, work):
-                print(f"measuring {scale} on {databases.name} ...", file=sys.stderr, flush=True)
-                results.append(measure(registry, databases, work, repeat=repeat))
+            synthetic = generate(SCALES[scale])
+            for corpus in corpora:
+                registry = real_corpus.dressed(synthetic, real) if corpus == "real" else synthetic
+                for databases in _databases(names, postgres_url, work):
+                    print(
+                        f"measuring {scale} ({corpus}) on {databases.name} ...",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                    measured = measure(registry, databases, work, repeat=repeat)
+                    results.append(replace(measured, corpus=corpus))
     return results
 
 
@@ -223,6 +236,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
     parser.add_argument("--scales", nargs="+", choices=SCALES, default=["small", "large"])
     parser.add_argument("--databases", nargs="+", choices=("sqlite", "postgres"))
+    parser.add_argument(
+        "--corpus",
+        nargs="+",
+        choices=("synthetic", "real"),
+        default=["synthetic"],
+        help="synthetic studies, and/or the same registry dressed in real records",
+    )
+    parser.add_argument(
+        "--records",
+        type=Path,
+        default=Path(os.environ.get("BENCHMARK_RECORDS", real_corpus.DEFAULT_FOLDER)),
+        help="folder of real NCT*.json records for `--corpus real` "
+        "(default: $BENCHMARK_RECORDS, else ../shared/ctgov/corpus beside the repository)",
+    )
     parser.add_argument(
         "--postgres",
         metavar="URL",
@@ -244,7 +271,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     names = args.databases or ["sqlite", "postgres"]
     try:
-        results = _measure_all(args.scales, names, args.postgres, args.repeat)
+        results = _measure_all(
+            args.scales, names, args.postgres, args.repeat, args.corpus, args.records
+        )
     except (CommandFailed, SQLAlchemyError, OSError) as exc:
         first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         print(f"benchmark: error: {first_line}", file=sys.stderr)
@@ -263,9 +292,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _read(path: Path) -> list[Measurement]:
     """Measurements from `--json`; a number missing, null or NaN (a command that failed) is
     NaN."""
-    known = {field.name for field in fields(Measurement)}
+    defaults = {field.name: field.default for field in fields(Measurement)}
     return [
-        Measurement(**{name: _number(item.get(name)) for name in known})
+        Measurement(
+            **{
+                name: _number(item.get(name, None if default is MISSING else default))
+                for name, default in defaults.items()
+            }
+        )
         for item in json.loads(path.read_text())
     ]
 
