@@ -44,6 +44,15 @@ class Measurement:
     trials_seconds: float = math.nan
     bare_query_seconds: float = math.nan
     corpus: str = "synthetic"
+    unchanged_seconds: float = math.nan
+    changed_seconds: float = math.nan
+    naive_first_requests: float = math.nan
+    naive_first_seconds: float = math.nan
+    naive_unchanged_requests: float = math.nan
+    naive_unchanged_seconds: float = math.nan
+    naive_changed_requests: float = math.nan
+    naive_changed_seconds: float = math.nan
+    """The naive peer (`benchmarks.naive`) on the same fake and topics, night by night."""
     """`synthetic`, or `real`: that registry in real records' clothes (`benchmarks.real_corpus`)."""
     """`python -c "import sqlite3"` (or `psycopg`) and the status query: `benchmarks.bare`."""
 
@@ -146,6 +155,36 @@ ROWS: tuple[Row, ...] = (
         "",
         lambda m: f"{m.full_sync_seconds:.1f}",
     ),
+    (
+        "Side by side, first sync: requests, tracker / naive peer",
+        "fewer",
+        lambda m: f"{m.full_requests:,} / {m.naive_first_requests:,.0f}",
+    ),
+    (
+        "Side by side, first sync: wall s, tracker / naive peer",
+        "",
+        lambda m: f"{m.full_sync_seconds:.1f} / {m.naive_first_seconds:.1f}",
+    ),
+    (
+        "Side by side, nothing changed: requests, tracker / naive peer",
+        "fewer",
+        lambda m: f"{m.unchanged_requests:,} / {m.naive_unchanged_requests:,.0f}",
+    ),
+    (
+        "Side by side, nothing changed: wall s, tracker / naive peer",
+        "less",
+        lambda m: f"{m.unchanged_seconds:.1f} / {m.naive_unchanged_seconds:.1f}",
+    ),
+    (
+        "Side by side, 1 % changed: requests, tracker / naive peer",
+        "fewer",
+        lambda m: f"{m.changed_requests:,} / {m.naive_changed_requests:,.0f}",
+    ),
+    (
+        "Side by side, 1 % changed: wall s, tracker / naive peer",
+        "less",
+        lambda m: f"{m.changed_seconds:.1f} / {m.naive_changed_seconds:.1f}",
+    ),
 )
 
 
@@ -191,6 +230,21 @@ def verdicts(results: Sequence[Measurement]) -> list[str]:
             f"({m.bare_query_seconds:.2f} s): "
             + ", ".join(f"{ratio:.1f} times" for ratio in ratios)
             + f", {_verdict(max(ratios) <= BARE_RATIO_LIMIT)}."
+        )
+    for m in results:
+        fewer = (
+            m.full_requests <= m.naive_first_requests
+            and m.unchanged_requests < m.naive_unchanged_requests
+            and m.changed_requests < m.naive_changed_requests
+        )
+        faster = (
+            m.unchanged_seconds < m.naive_unchanged_seconds
+            and m.changed_seconds < m.naive_changed_seconds
+        )
+        lines.append(
+            f"- {m.column}: beside the naive peer, no more requests on the first sync and "
+            f"fewer every night after: {_verdict(fewer)}; less wall time on the quiet and "
+            f"the 1 % nights: {_verdict(faster)}."
         )
     for m in results:
         if m.claims >= 1000:

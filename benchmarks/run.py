@@ -17,6 +17,7 @@ import platform
 import sqlite3
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import MISSING, asdict, dataclass, fields, replace
 from datetime import UTC, date, datetime, timedelta
@@ -33,6 +34,7 @@ from benchmarks.corpus import changed_studies as changed_versions
 from benchmarks.databases import Databases, PostgresServer, SqliteFiles
 from benchmarks.ingest import Recording, Throughput
 from benchmarks.measure import CommandFailed, Measured, median_seconds, python, tracker
+from benchmarks.naive import query_params
 from benchmarks.registry import RecordingFake, fewest_pages, walk_requests
 from benchmarks.report import Measurement
 from benchmarks.timeshift import shift_back
@@ -81,12 +83,42 @@ class _Syncs:
     changed_studies: int
     matches: list[int]
     window: list[int]
+    nights: dict[str, float]
+    """The nightly syncs' wall times and the naive peer's requests and times."""
 
 
-def _requests(fake: RecordingFake, args: list[str], env: dict[str, str], work: Path) -> int:
+def _requests(fake: RecordingFake, args: list[str], env: dict[str, str], work: Path) -> Night:
     before = len(fake.requests)
-    tracker(args, env, work)
-    return len(fake.requests) - before
+    seconds = tracker(args, env, work).seconds
+    return Night(len(fake.requests) - before, seconds)
+
+
+@dataclass(frozen=True)
+class Night:
+    """The requests and wall time of one sync, the tracker's or the naive peer's."""
+
+    requests: int
+    seconds: float
+
+
+class _NaivePeer:
+    """`benchmarks.naive` on the same fake and topics, one night at a time."""
+
+    def __init__(self, fake: RecordingFake, topics: Sequence[Topic], work: Path) -> None:
+        self.fake, self.work = fake, work
+        self.database = work / "naive.db"
+        self.database.unlink(missing_ok=True)
+        self.queries = work / "naive-queries.json"
+        self.queries.write_text(json.dumps([query_params(query_for(t)) for t in topics]))
+
+    def night(self) -> Night:
+        before = len(self.fake.requests)
+        start = time.perf_counter()
+        python(
+            ["-m", "benchmarks.naive", str(self.database), self.fake.url, str(self.queries)],
+            self.work,
+        )
+        return Night(len(self.fake.requests) - before, time.perf_counter() - start)
 
 
 def _syncs(
@@ -100,10 +132,13 @@ def _syncs(
     """The first full sync (recorded), a quiet nightly one, and one a week later after 1 %
     of the studies changed."""
     matches = [fake.count(query_for(topic)) for topic in topics]
+    naive = _NaivePeer(fake, topics, work)
     fake.recording, before = True, len(fake.requests)
     first = tracker(["sync", "--quiet"], env, work, peak=True)
     fake.recording, full_requests = False, len(fake.requests) - before
-    unchanged_requests = _requests(fake, ["sync", "--quiet"], env, work)
+    naive_first = naive.night()
+    unchanged = _requests(fake, ["sync", "--quiet"], env, work)
+    naive_unchanged = naive.night()
     shift_back(url, DAYS_SINCE_IMPORT)
     changed = changed_versions(registry)
     for raw in changed:
@@ -111,9 +146,26 @@ def _syncs(
     fake.set_data_timestamp(CHANGED_DATA_TIMESTAMP)
     since = date.fromisoformat(DATA_TIMESTAMP[:10]) - OVERLAP
     window = [fake.count(query_for(topic, since)) for topic in topics]
-    changed_requests = _requests(fake, ["sync", "--quiet"], env, work)
+    changed_night = _requests(fake, ["sync", "--quiet"], env, work)
+    naive_changed = naive.night()
     return _Syncs(
-        first, full_requests, unchanged_requests, changed_requests, len(changed), matches, window
+        first,
+        full_requests,
+        unchanged.requests,
+        changed_night.requests,
+        len(changed),
+        matches,
+        window,
+        {
+            "unchanged_seconds": unchanged.seconds,
+            "changed_seconds": changed_night.seconds,
+            "naive_first_requests": naive_first.requests,
+            "naive_first_seconds": naive_first.seconds,
+            "naive_unchanged_requests": naive_unchanged.requests,
+            "naive_unchanged_seconds": naive_unchanged.seconds,
+            "naive_changed_requests": naive_changed.requests,
+            "naive_changed_seconds": naive_changed.seconds,
+        },
     )
 
 
@@ -187,6 +239,7 @@ def measure(
         baseline_per_second=baseline.per_second,
         peak_rss_mb=syncs.first.peak_rss_mb,
         **timings,
+        **syncs.nights,
     )
 
 

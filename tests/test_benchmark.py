@@ -58,6 +58,10 @@ def test_benchmark_makes_the_fewest_requests(tmp_path: Path) -> None:
     assert tiny["bare_query_seconds"] > 0
     assert min(tiny["status_seconds"], tiny["flags_seconds"], tiny["trials_seconds"]) > 0
     assert "`tracker status` / `flags` / `trials` ÷ bare" in table
+    naive = [tiny[f"naive_{night}_requests"] for night in ("first", "unchanged", "changed")]
+    assert naive == [tiny["full_requests"] - 1] * 3  # every page each night, no `/version`
+    assert min(tiny["naive_unchanged_seconds"], tiny["unchanged_seconds"]) > 0
+    assert "Side by side, 1 % changed: requests, tracker / naive peer" in table
 
 
 @pytest.mark.benchmark
