@@ -11,6 +11,8 @@ MEMORY_GROWTH_LIMIT_MB = 50.0
 STATUS_LIMIT_S = 0.5
 DIGEST_LIMIT_S = 2.0
 INGEST_RATIO_TARGET = 0.5
+BARE_RATIO_LIMIT = 2.0
+"""A read command's wall time at most this many times a bare interpreter's with the query."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,25 @@ class Measurement:
     status_seconds: float
     digest_seconds: float
     digest_import_seconds: float
+    flags_seconds: float = math.nan
+    trials_seconds: float = math.nan
+    bare_query_seconds: float = math.nan
+    corpus: str = "synthetic"
+    unchanged_seconds: float = math.nan
+    changed_seconds: float = math.nan
+    naive_first_requests: float = math.nan
+    naive_first_seconds: float = math.nan
+    naive_unchanged_requests: float = math.nan
+    naive_unchanged_seconds: float = math.nan
+    naive_changed_requests: float = math.nan
+    naive_changed_seconds: float = math.nan
+    """The naive peer (`benchmarks.naive`) on the same fake and topics, night by night."""
+    """`synthetic`, or `real`: that registry in real records' clothes (`benchmarks.real_corpus`)."""
+    """`python -c "import sqlite3"` (or `psycopg`) and the status query: `benchmarks.bare`."""
+
+    def of_bare(self, seconds: float) -> float:
+        """A command's wall time as a multiple of the bare interpreter's with the query."""
+        return seconds / self.bare_query_seconds
 
     @property
     def unmatched_claims(self) -> int:
@@ -50,7 +71,8 @@ class Measurement:
     @property
     def column(self) -> str:
         kind = "PostgreSQL" if self.database == "postgres" else "SQLite"
-        return f"{kind}, {self.claims:,} claims / {self.studies:,} studies"
+        real = ", real records" if self.corpus == "real" else ""
+        return f"{kind}{real}, {self.claims:,} claims / {self.studies:,} studies"
 
 
 Row = tuple[str, str, Callable[[Measurement], str]]
@@ -97,6 +119,28 @@ ROWS: tuple[Row, ...] = (
         lambda m: f"{m.status_seconds:.2f}",
     ),
     (
+        "`tracker flags`, s",
+        "",
+        lambda m: f"{m.flags_seconds:.2f}",
+    ),
+    (
+        "`tracker trials CLAIM`, s",
+        "",
+        lambda m: f"{m.trials_seconds:.2f}",
+    ),
+    (
+        'Bare: `python -c "import sqlite3"` (`psycopg` on PostgreSQL) + the status query, s',
+        "",
+        lambda m: f"{m.bare_query_seconds:.2f}",
+    ),
+    (
+        "`tracker status` / `flags` / `trials` ÷ bare",
+        f"≤ {BARE_RATIO_LIMIT:.0f} each",
+        lambda m: " / ".join(
+            f"{m.of_bare(s):.1f}" for s in (m.status_seconds, m.flags_seconds, m.trials_seconds)
+        ),
+    ),
+    (
         "`tracker digest`, a week after the import (1 % changed), s",
         f"< {DIGEST_LIMIT_S:.0f} at 1,000 claims",
         lambda m: f"{m.digest_seconds:.2f}",
@@ -111,6 +155,36 @@ ROWS: tuple[Row, ...] = (
         "",
         lambda m: f"{m.full_sync_seconds:.1f}",
     ),
+    (
+        "Side by side, first sync: requests, tracker / naive peer",
+        "fewer",
+        lambda m: f"{m.full_requests:,} / {m.naive_first_requests:,.0f}",
+    ),
+    (
+        "Side by side, first sync: wall s, tracker / naive peer",
+        "",
+        lambda m: f"{m.full_sync_seconds:.1f} / {m.naive_first_seconds:.1f}",
+    ),
+    (
+        "Side by side, nothing changed: requests, tracker / naive peer",
+        "fewer",
+        lambda m: f"{m.unchanged_requests:,} / {m.naive_unchanged_requests:,.0f}",
+    ),
+    (
+        "Side by side, nothing changed: wall s, tracker / naive peer",
+        "less",
+        lambda m: f"{m.unchanged_seconds:.1f} / {m.naive_unchanged_seconds:.1f}",
+    ),
+    (
+        "Side by side, 1 % changed: requests, tracker / naive peer",
+        "fewer",
+        lambda m: f"{m.changed_requests:,} / {m.naive_changed_requests:,.0f}",
+    ),
+    (
+        "Side by side, 1 % changed: wall s, tracker / naive peer",
+        "less",
+        lambda m: f"{m.changed_seconds:.1f} / {m.naive_changed_seconds:.1f}",
+    ),
 )
 
 
@@ -118,7 +192,10 @@ def memory_growth(results: Sequence[Measurement]) -> dict[str, float]:
     """Per database, the peak memory of the largest scale less that of the smallest."""
     growth: dict[str, float] = {}
     for database in dict.fromkeys(m.database for m in results):
-        runs = sorted((m for m in results if m.database == database), key=lambda m: m.studies)
+        runs = sorted(
+            (m for m in results if m.database == database and m.corpus == "synthetic"),
+            key=lambda m: m.studies,
+        )
         if len(runs) > 1:
             growth[database] = runs[-1].peak_rss_mb - runs[0].peak_rss_mb
     return growth
@@ -145,6 +222,30 @@ def verdicts(results: Sequence[Measurement]) -> list[str]:
                 f"- Ingest ratio ≥ {INGEST_RATIO_TARGET} on SQLite ({m.claims:,} claims): "
                 f"{m.ingest_ratio:.2f}, {_verdict(m.ingest_ratio >= INGEST_RATIO_TARGET)}."
             )
+    for m in results:
+        ratios = [m.of_bare(s) for s in (m.status_seconds, m.flags_seconds, m.trials_seconds)]
+        lines.append(
+            f"- {m.column}: `tracker status`, `flags`, `trials` at most "
+            f"{BARE_RATIO_LIMIT:.0f} times a bare interpreter with the query "
+            f"({m.bare_query_seconds:.2f} s): "
+            + ", ".join(f"{ratio:.1f} times" for ratio in ratios)
+            + f", {_verdict(max(ratios) <= BARE_RATIO_LIMIT)}."
+        )
+    for m in results:
+        fewer = (
+            m.full_requests <= m.naive_first_requests
+            and m.unchanged_requests < m.naive_unchanged_requests
+            and m.changed_requests < m.naive_changed_requests
+        )
+        faster = (
+            m.unchanged_seconds < m.naive_unchanged_seconds
+            and m.changed_seconds < m.naive_changed_seconds
+        )
+        lines.append(
+            f"- {m.column}: beside the naive peer, no more requests on the first sync and "
+            f"fewer every night after: {_verdict(fewer)}; less wall time on the quiet and "
+            f"the 1 % nights: {_verdict(faster)}."
+        )
     for m in results:
         if m.claims >= 1000:
             query = m.status_seconds - m.startup_seconds
@@ -194,8 +295,8 @@ def markdown(
             f"- Peak memory growth from the smallest to the largest scale on {database}: "
             f"{grown:+.0f} MB ({verdict} the {MEMORY_GROWTH_LIMIT_MB:.0f} MB target)."
         )
-    earlier = {(m.scale, m.database) for m in before}
-    if any((m.scale, m.database) in earlier for m in results):
+    earlier = {(m.scale, m.database, m.corpus) for m in before}
+    if any((m.scale, m.database, m.corpus) in earlier for m in results):
         parts += [
             "",
             "## Before and after",
@@ -213,11 +314,11 @@ def _seconds(value: float) -> str:
 
 
 def _before_after(before: Sequence[Measurement], after: Sequence[Measurement]) -> str:
-    earlier = {(m.scale, m.database): m for m in before}
+    earlier = {(m.scale, m.database, m.corpus): m for m in before}
     header = ["", "before", "after"]
     lines = [_line(["scale / database", "measure", *header[1:]]), _line(["---"] * 4)]
     for now in after:
-        then = earlier.get((now.scale, now.database))
+        then = earlier.get((now.scale, now.database, now.corpus))
         if then is None:
             continue
         for name, value in (

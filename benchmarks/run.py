@@ -17,8 +17,9 @@ import platform
 import sqlite3
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,12 +27,14 @@ from typing import Any
 import yaml
 from sqlalchemy.exc import SQLAlchemyError
 
-from benchmarks import relevance, report
+from benchmarks import real_corpus, relevance, report
+from benchmarks.bare import bare_query_seconds
 from benchmarks.corpus import CHANGED_DATA_TIMESTAMP, DATA_TIMESTAMP, SCALES, Registry, generate
 from benchmarks.corpus import changed_studies as changed_versions
 from benchmarks.databases import Databases, PostgresServer, SqliteFiles
 from benchmarks.ingest import Recording, Throughput
 from benchmarks.measure import CommandFailed, Measured, median_seconds, python, tracker
+from benchmarks.naive import query_params
 from benchmarks.registry import RecordingFake, fewest_pages, walk_requests
 from benchmarks.report import Measurement
 from benchmarks.timeshift import shift_back
@@ -50,6 +53,12 @@ DAYS_SINCE_IMPORT = 7
 of this week is a weekly digest after an import, as users get it (`benchmarks.timeshift`)."""
 
 
+FULL_SYNC_DAYS = 30
+"""Longer than the benchmark's week, so that the night after 1 % changed is the nightly
+sync it measures: with the default 7 days every claim is due its periodic full walk on
+that night at once, as all were imported together (in use they are staggered)."""
+
+
 def _iso_week(moment: datetime) -> str:
     return moment.strftime("%G-W%V")
 
@@ -66,6 +75,7 @@ def _environment(database_url: str, api_url: str) -> dict[str, str]:
         "CTGOV_API_URL": api_url,
         "TRACKER_RATE_LIMIT": "0",
         "TRACKER_TIMEZONE": "UTC",
+        "TRACKER_FULL_SYNC_DAYS": str(FULL_SYNC_DAYS),
     }
 
 
@@ -80,12 +90,42 @@ class _Syncs:
     changed_studies: int
     matches: list[int]
     window: list[int]
+    nights: dict[str, float]
+    """The nightly syncs' wall times and the naive peer's requests and times."""
 
 
-def _requests(fake: RecordingFake, args: list[str], env: dict[str, str], work: Path) -> int:
+def _requests(fake: RecordingFake, args: list[str], env: dict[str, str], work: Path) -> Night:
     before = len(fake.requests)
-    tracker(args, env, work)
-    return len(fake.requests) - before
+    seconds = tracker(args, env, work).seconds
+    return Night(len(fake.requests) - before, seconds)
+
+
+@dataclass(frozen=True)
+class Night:
+    """The requests and wall time of one sync, the tracker's or the naive peer's."""
+
+    requests: int
+    seconds: float
+
+
+class _NaivePeer:
+    """`benchmarks.naive` on the same fake and topics, one night at a time."""
+
+    def __init__(self, fake: RecordingFake, topics: Sequence[Topic], work: Path) -> None:
+        self.fake, self.work = fake, work
+        self.database = work / "naive.db"
+        self.database.unlink(missing_ok=True)
+        self.queries = work / "naive-queries.json"
+        self.queries.write_text(json.dumps([query_params(query_for(t)) for t in topics]))
+
+    def night(self) -> Night:
+        before = len(self.fake.requests)
+        start = time.perf_counter()
+        python(
+            ["-m", "benchmarks.naive", str(self.database), self.fake.url, str(self.queries)],
+            self.work,
+        )
+        return Night(len(self.fake.requests) - before, time.perf_counter() - start)
 
 
 def _syncs(
@@ -99,10 +139,13 @@ def _syncs(
     """The first full sync (recorded), a quiet nightly one, and one a week later after 1 %
     of the studies changed."""
     matches = [fake.count(query_for(topic)) for topic in topics]
+    naive = _NaivePeer(fake, topics, work)
     fake.recording, before = True, len(fake.requests)
     first = tracker(["sync", "--quiet"], env, work, peak=True)
     fake.recording, full_requests = False, len(fake.requests) - before
-    unchanged_requests = _requests(fake, ["sync", "--quiet"], env, work)
+    naive_first = naive.night()
+    unchanged = _requests(fake, ["sync", "--quiet"], env, work)
+    naive_unchanged = naive.night()
     shift_back(url, DAYS_SINCE_IMPORT)
     changed = changed_versions(registry)
     for raw in changed:
@@ -110,23 +153,49 @@ def _syncs(
     fake.set_data_timestamp(CHANGED_DATA_TIMESTAMP)
     since = date.fromisoformat(DATA_TIMESTAMP[:10]) - OVERLAP
     window = [fake.count(query_for(topic, since)) for topic in topics]
-    changed_requests = _requests(fake, ["sync", "--quiet"], env, work)
+    changed_night = _requests(fake, ["sync", "--quiet"], env, work)
+    naive_changed = naive.night()
     return _Syncs(
-        first, full_requests, unchanged_requests, changed_requests, len(changed), matches, window
+        first,
+        full_requests,
+        unchanged.requests,
+        changed_night.requests,
+        len(changed),
+        matches,
+        window,
+        {
+            "unchanged_seconds": unchanged.seconds,
+            "changed_seconds": changed_night.seconds,
+            "naive_first_requests": naive_first.requests,
+            "naive_first_seconds": naive_first.seconds,
+            "naive_unchanged_requests": naive_unchanged.requests,
+            "naive_unchanged_seconds": naive_unchanged.seconds,
+            "naive_changed_requests": naive_changed.requests,
+            "naive_changed_seconds": naive_changed.seconds,
+        },
     )
 
 
-def _timings(env: dict[str, str], work: Path, repeat: int) -> dict[str, float]:
-    """Start-up, `tracker status`, and `tracker digest` of this week and of the import's."""
+def _timings(env: dict[str, str], work: Path, repeat: int, claim_id: str) -> dict[str, float]:
+    """Start-up, the read commands beside a bare interpreter running the status query,
+    and `tracker digest` of this week and of the import's."""
     now = datetime.now(UTC)
     week, import_week = _iso_week(now), _iso_week(now - timedelta(days=DAYS_SINCE_IMPORT))
     commands = {
         "startup_seconds": ["--version"],
         "status_seconds": ["status"],
+        "flags_seconds": ["flags"],
+        "trials_seconds": ["trials", claim_id],
         "digest_seconds": ["digest", "--week", week, "--out", "-"],
         "digest_import_seconds": ["digest", "--week", import_week, "--out", "-"],
     }
-    return {name: median_seconds(args, env, work, times=repeat) for name, args in commands.items()}
+    timings = {
+        name: median_seconds(args, env, work, times=repeat) for name, args in commands.items()
+    }
+    timings["bare_query_seconds"] = bare_query_seconds(
+        env["TRACKER_DATABASE_URL"], work, times=repeat
+    )
+    return timings
 
 
 def _ingest(
@@ -156,7 +225,7 @@ def measure(
         env = _environment(url, fake.url)
         tracker(["claims", "load", str(claims_file)], env, work)
         syncs = _syncs(registry, topics, fake, url, env, work)
-        timings = _timings(env, work, repeat)
+        timings = _timings(env, work, repeat, registry.claims[0]["id"])
     synced, baseline = _ingest(fake, databases, label, claims_file, work)
     return Measurement(
         scale=label,
@@ -177,6 +246,7 @@ def measure(
         baseline_per_second=baseline.per_second,
         peak_rss_mb=syncs.first.peak_rss_mb,
         **timings,
+        **syncs.nights,
     )
 
 
@@ -186,16 +256,29 @@ def _databases(names: Sequence[str], postgres_url: str, work: Path) -> list[Data
 
 
 def _measure_all(
-    scales: Sequence[str], names: Sequence[str], postgres_url: str, repeat: int
+    scales: Sequence[str],
+    names: Sequence[str],
+    postgres_url: str,
+    repeat: int,
+    corpora: Sequence[str] = ("synthetic",),
+    records: Path = real_corpus.DEFAULT_FOLDER,
 ) -> list[Measurement]:
     results: list[Measurement] = []
+    real = real_corpus.read_records(records) if "real" in corpora else []
     with tempfile.TemporaryDirectory(prefix="tracker-benchmark-") as folder:
         work = Path(folder)
         for scale in scales:
-            registry = generate(SCALES[scale])
-            for databases in _databases(names, postgres_url, work):
-                print(f"measuring {scale} on {databases.name} ...", file=sys.stderr, flush=True)
-                results.append(measure(registry, databases, work, repeat=repeat))
+            synthetic = generate(SCALES[scale])
+            for corpus in corpora:
+                registry = real_corpus.dressed(synthetic, real) if corpus == "real" else synthetic
+                for databases in _databases(names, postgres_url, work):
+                    print(
+                        f"measuring {scale} ({corpus}) on {databases.name} ...",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                    measured = measure(registry, databases, work, repeat=repeat)
+                    results.append(replace(measured, corpus=corpus))
     return results
 
 
@@ -213,6 +296,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
     parser.add_argument("--scales", nargs="+", choices=SCALES, default=["small", "large"])
     parser.add_argument("--databases", nargs="+", choices=("sqlite", "postgres"))
+    parser.add_argument(
+        "--corpus",
+        nargs="+",
+        choices=("synthetic", "real"),
+        default=["synthetic"],
+        help="synthetic studies, and/or the same registry dressed in real records",
+    )
+    parser.add_argument(
+        "--records",
+        type=Path,
+        default=Path(os.environ.get("BENCHMARK_RECORDS", real_corpus.DEFAULT_FOLDER)),
+        help="folder of real NCT*.json records for `--corpus real` "
+        "(default: $BENCHMARK_RECORDS, else ../shared/ctgov/corpus beside the repository)",
+    )
     parser.add_argument(
         "--postgres",
         metavar="URL",
@@ -234,7 +331,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     names = args.databases or ["sqlite", "postgres"]
     try:
-        results = _measure_all(args.scales, names, args.postgres, args.repeat)
+        results = _measure_all(
+            args.scales, names, args.postgres, args.repeat, args.corpus, args.records
+        )
     except (CommandFailed, SQLAlchemyError, OSError) as exc:
         first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         print(f"benchmark: error: {first_line}", file=sys.stderr)
@@ -253,9 +352,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _read(path: Path) -> list[Measurement]:
     """Measurements from `--json`; a number missing, null or NaN (a command that failed) is
     NaN."""
-    known = {field.name for field in fields(Measurement)}
+    defaults = {field.name: field.default for field in fields(Measurement)}
     return [
-        Measurement(**{name: _number(item.get(name)) for name in known})
+        Measurement(
+            **{
+                name: _number(item.get(name, None if default is MISSING else default))
+                for name, default in defaults.items()
+            }
+        )
         for item in json.loads(path.read_text())
     ]
 

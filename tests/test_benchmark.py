@@ -55,6 +55,13 @@ def test_benchmark_makes_the_fewest_requests(tmp_path: Path) -> None:
     assert (tiny["claims"], tiny["studies"]) == (10, 1_000)
     assert_requests_at_their_minimum(tiny)
     assert "| SQLite, 10 claims / 1,000 studies |" in table.splitlines()[5]
+    assert tiny["bare_query_seconds"] > 0
+    assert min(tiny["status_seconds"], tiny["flags_seconds"], tiny["trials_seconds"]) > 0
+    assert "`tracker status` / `flags` / `trials` ÷ bare" in table
+    naive = [tiny[f"naive_{night}_requests"] for night in ("first", "unchanged", "changed")]
+    assert naive == [tiny["full_requests"] - 1] * 3  # every page each night, no `/version`
+    assert min(tiny["naive_unchanged_seconds"], tiny["unchanged_seconds"]) > 0
+    assert "Side by side, 1 % changed: requests, tracker / naive peer" in table
 
 
 @pytest.mark.benchmark
@@ -81,3 +88,38 @@ def test_benchmark_runs_on_postgresql(tmp_path: Path) -> None:
 
     assert_requests_at_their_minimum(result)
     assert "PostgreSQL, 10 claims / 1,000 studies" in table
+
+
+def test_real_records_dress_the_registry_keeping_what_claims_match(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.syspath_prepend(str(ROOT))
+    from benchmarks.corpus import SCALES, generate
+    from benchmarks.real_corpus import dressed, read_records
+
+    records = read_records(ROOT / "tests" / "data" / "ctgov")
+    synthetic = generate(SCALES["tiny"])
+    real = dressed(synthetic, records)
+
+    assert real.claims == synthetic.claims
+    assert len(real.studies) == len(synthetic.studies)
+    ids = [s["protocolSection"]["identificationModule"]["nctId"] for s in real.studies]
+    assert ids == [s["protocolSection"]["identificationModule"]["nctId"] for s in synthetic.studies]
+    for study, original, record in zip(
+        real.studies, synthetic.studies, records * len(real.studies), strict=False
+    ):
+        mine, theirs = study["protocolSection"], record["protocolSection"]
+        assert (
+            mine["conditionsModule"]["conditions"]
+            == (original["protocolSection"]["conditionsModule"]["conditions"])
+        )
+        assert mine["statusModule"] == original["protocolSection"]["statusModule"]
+        assert mine.get("eligibilityModule") == theirs.get("eligibilityModule")
+        assert mine.get("derivedSection") is None
+        assert study.get("derivedSection") == record.get("derivedSection")
+        assert "nctIdAliases" not in mine["identificationModule"]
+        names = {i["name"] for i in mine["armsInterventionsModule"]["interventions"]}
+        wanted = original["protocolSection"]["armsInterventionsModule"]["interventions"]
+        assert {i["name"] for i in wanted} <= names
+    size = sum(len(json.dumps(s)) for s in real.studies) / len(real.studies)
+    assert size > 2 * sum(len(json.dumps(s)) for s in synthetic.studies) / len(real.studies)

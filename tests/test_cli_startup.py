@@ -38,3 +38,26 @@ def test_status_loads_no_orm_models_and_no_claim_files_reader(tmp_path: Path) ->
         [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
     )
     assert result.stderr.strip() == ""
+
+
+def _modules_loaded_by(argv: list[str], names: tuple[str, ...]) -> list[str]:
+    probe = (
+        "import sys\n"
+        "from tracker.cli import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code in (0, None), exc.code\n"
+        f"print(','.join(name for name in {names!r} if name in sys.modules), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip(), "the command printed nothing"
+    return [name for name in result.stderr.strip().split(",") if name]
+
+
+def test_version_and_help_answer_without_the_database_stack() -> None:
+    stack = ("sqlalchemy", "db.engine", "db.views", "tracker.compose")
+    for argv in (["--version"], ["--help"], ["status", "--help"]):
+        assert _modules_loaded_by(argv, stack) == [], argv

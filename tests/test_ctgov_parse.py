@@ -11,6 +11,7 @@ import pytest
 from ctgov_builders import make_study
 
 from tracker.ctgov import Intervention, MalformedStudy, StudyRecord, parse_study
+from tracker.ctgov.decode import decode_json
 from tracker.ctgov.parse import parse_version
 
 SAMPLES = Path(__file__).parent / "data" / "ctgov"
@@ -335,3 +336,13 @@ def test_a_data_timestamp_that_is_not_a_timestamp_is_none(timestamp: str | None)
 )
 def test_plain_iso_data_timestamps_are_kept_as_given(timestamp: str) -> None:
     assert parse_version({"dataTimestamp": timestamp}).data_timestamp == timestamp
+
+
+def test_bodies_decode_alike_with_lone_surrogates_and_without() -> None:
+    page = {"studies": [{"title": "Café \u00e9 ✓", "n": 3, "x": None}], "nextPageToken": "t"}
+    assert decode_json(json.dumps(page).encode()) == page
+    assert decode_json(b'{"title": "GET73 \\ud800 in alcohol"}') == {
+        "title": "GET73 \ud800 in alcohol"
+    }
+    with pytest.raises(ValueError, match="Expecting"):
+        decode_json(b'{"studies": [')

@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import ColumnElement, Text, cast, select
 from sqlalchemy.orm import Session
 
 from claims.query import claim_record, get_claim
@@ -104,7 +104,7 @@ def events_for_claims(
         .join(ClaimStudy, ClaimStudy.nct_id == StudyEvent.nct_id)
         .where(
             StudyEvent.claim_id.is_(None),
-            ClaimStudy.claim_id.in_(claim_ids),
+            _unindexed(session, ClaimStudy.claim_id).in_(claim_ids),
             StudyEvent.observed_at >= ClaimStudy.first_linked_at,
         )
     )
@@ -159,3 +159,13 @@ def references_of(session: Session, claim_id: str) -> dict[str, list[dict[str, A
         .where(ClaimStudy.claim_id == claim_id)
     )
     return {nct_id: list(references or []) for nct_id, references in rows}
+
+
+def _unindexed(session: Session, column: ColumnElement[str]) -> ColumnElement[str]:
+    """`column` as SQLite may not look it up by index (`column || ''`): given a claim IN-list,
+    its planner otherwise probes `claim_studies` by (claim_id, nct_id) once per listed claim
+    for every event, where one probe by nct_id per event and a check of the list will do
+    (23.1 s → 0.21 s at 5,000 claims, the same rows). PostgreSQL plans this itself."""
+    if session.get_bind().dialect.name != "sqlite":
+        return column
+    return column.concat("")

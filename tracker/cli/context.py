@@ -1,4 +1,7 @@
-"""What every command gets: settings, the database (migrated on first use), the clock."""
+"""What every command gets: settings, the database (migrated on first use), the clock.
+
+The database stack (SQLAlchemy, the engine, migrations) is imported on first use, so
+`tracker --version` and `--help` answer without it."""
 
 from __future__ import annotations
 
@@ -9,13 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 
-from sqlalchemy import Connection, Engine
-
-from db.engine import errors_translated, transaction
-from tracker.compose import open_engine
 from tracker.config import Settings
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
 
 
@@ -29,17 +29,23 @@ class Context:
     def engine(self, *, migrate: bool = True) -> Engine:
         """The database engine; an empty database is migrated before first use."""
         if self._engine is None:
+            from tracker.compose import open_engine
+
             self._engine = open_engine(self.settings, migrate=migrate)
         return self._engine
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
+        from db.engine import transaction
+
         with transaction(self.engine()) as session:
             yield session
 
     @contextmanager
     def connection(self) -> Iterator[Connection]:
         """A Core connection in a transaction, for commands that need no ORM models."""
+        from db.engine import errors_translated
+
         engine = self.engine()
         with errors_translated(engine), engine.begin() as connection:
             yield connection

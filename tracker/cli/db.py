@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from db.engine import display_url
-from db.revision import current_revision, refuse_foreign
 from tracker.cli.context import Context
 from tracker.cli.help import DATABASE
 from tracker.cli.help import describe as command
@@ -37,7 +35,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run_upgrade(ctx: Context, _args: argparse.Namespace) -> int:
+    from db.engine import display_url
     from db.migrate import head_revision, upgrade
+    from db.revision import current_revision, refuse_foreign
 
     engine = ctx.engine(migrate=False)
     before = current_revision(engine)

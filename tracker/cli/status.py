@@ -6,14 +6,10 @@ import argparse
 from typing import Any
 
 from claims.errors import UnknownClaim
-from db.views import FLAG_COLUMNS, STATUS_GROUPS, claim_evidence_status
 from tracker.cli.context import Context
 from tracker.cli.help import DATABASE, describe
 from tracker.cli.output import add_format_option, emit, write_json
 
-CSV_FIELDS = tuple(
-    column.name for column in claim_evidence_status.columns if column.name != "claim_status"
-)
 TABLE_FIELDS = (
     "claim_id",
     "evidence_level",
@@ -48,7 +44,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(run=run_status)
 
 
+def _csv_fields() -> tuple[str, ...]:
+    from db.views import claim_evidence_status
+
+    return tuple(
+        column.name for column in claim_evidence_status.columns if column.name != "claim_status"
+    )
+
+
 def _table_row(row: dict[str, Any]) -> dict[str, Any]:
+    from db.views import FLAG_COLUMNS, STATUS_GROUPS
+
     groups = ", ".join(f"{row[group]} {group}" for group in STATUS_GROUPS if row[group])
     return {
         **row,
@@ -71,7 +77,7 @@ def run_status(ctx: Context, args: argparse.Namespace) -> int:
     if args.format == "json":
         write_json([nested(row) for row in rows], ctx.out)
     elif args.format == "csv":
-        emit(rows, "csv", ctx.out, fields=CSV_FIELDS)
+        emit(rows, "csv", ctx.out, fields=_csv_fields())
     else:
         emit(
             [_table_row(row) for row in rows],

@@ -35,6 +35,7 @@ import requests
 
 import tracker
 from tracker.config import DEFAULT_API_URL, DEFAULT_RATE_LIMIT
+from tracker.ctgov.decode import decode_json
 from tracker.ctgov.parse import MalformedStudy, parse_study, parse_version
 from tracker.ctgov.query import FIELDS_PARAM, MAX_PAGE_SIZE, StudyQuery
 from tracker.ctgov.ratelimit import RateLimiter
@@ -392,7 +393,7 @@ class CtgovClient:
             raise _Throttled(f"HTTP 429 {response.reason}", retry_after=delay)
         if status == 403:
             raise _Forbidden(f"HTTP 403 {response.reason}")
-        if _token_refused(status, params, response.text):
+        if status != 200 and _token_refused(status, params, response.text):
             raise _PageTokenRejected(f"HTTP {status}: {_api_message(response)}")
         if status in (400, 500) and _NAMES_BAD_INPUT.search(response.text):
             raise ApiRequestRejected(f"HTTP {status}: {_api_message(response)}", request=request)
@@ -404,7 +405,7 @@ class CtgovClient:
         if status != 200:
             raise ApiUnavailable(f"unexpected HTTP {status} {response.reason}", request=request)
         try:
-            body = response.json()
+            body = decode_json(response.content)
         except ValueError as exc:
             raise _Retry("the body is not JSON (truncated or an error page)") from exc
         if not validate(body):

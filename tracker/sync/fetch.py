@@ -1,10 +1,13 @@
 """A claim's whole walk, fetched before anything is written.
 
-The pages go to a spool (memory up to `SPOOL_IN_MEMORY`, then an anonymous temporary file)
-so that memory stays flat however many studies a claim matches, and the claim's
-transaction opens only once the network has nothing more to say: no write lock is held
-while a slow page or a long `Retry-After` is waited for. The spool holds the process's
-own pickled `StudyRecord` lists, written and read back by this module only.
+The first `HELD_STUDIES` studies are kept as they came (most claims match fewer: one
+page, which the client held anyway); the pages after them go to a spool (memory up to
+`SPOOL_IN_MEMORY`, then an anonymous temporary file) so that memory stays flat however
+many studies a claim matches (pickling every page and reading it back cost a sixth of a
+first sync). The claim's transaction opens only once the network has nothing more to
+say: no write lock is held while a slow page or a long `Retry-After` is waited for.
+The spool holds the process's own pickled `StudyRecord` lists, written and read back by
+this module only.
 """
 
 from __future__ import annotations
@@ -21,13 +24,18 @@ from tracker.ctgov.records import StudyRecord
 
 SPOOL_IN_MEMORY = 8 * 1024 * 1024
 """Bytes of spooled pages kept in memory before they move to a temporary file."""
+HELD_STUDIES = 1_000
+"""Studies of a walk kept unpickled: one full page (`tracker.ctgov.query.MAX_PAGE_SIZE`)."""
 
 
 class FetchedWalk:
     """The pages of a claim's walks (its search, then the trials it names), spooled, and
     how each walk ended."""
 
-    def __init__(self, spool: IO[bytes], walks: list[Walk], fetched: int) -> None:
+    def __init__(
+        self, held: list[list[StudyRecord]], spool: IO[bytes], walks: list[Walk], fetched: int
+    ) -> None:
+        self._held = held
         self._spool = spool
         self.walks = walks
         self.fetched = fetched
@@ -42,7 +50,8 @@ class FetchedWalk:
         return "; ".join(text for walk in self.walks if (text := walk.describe()))
 
     def pages(self) -> Iterator[list[StudyRecord]]:
-        """The spooled pages, in the order they came."""
+        """The pages, in the order they came."""
+        yield from self._held
         self._spool.seek(0)
         while True:
             try:
@@ -73,11 +82,14 @@ def fetch_walk(
     """Walk every page of each query into one spool; `on_page` hears the studies fetched
     so far."""
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
-    fetched, walks = 0, []
+    fetched, walks, held = 0, [], []
     try:
         for query in queries:
             for page in client.iter_pages(query):
-                pickle.dump(page, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                if fetched + len(page) <= HELD_STUDIES:
+                    held.append(page)
+                else:
+                    pickle.dump(page, spool, protocol=pickle.HIGHEST_PROTOCOL)
                 fetched += len(page)
                 if on_page is not None:
                     on_page(fetched)
@@ -85,4 +97,4 @@ def fetch_walk(
     except BaseException:
         spool.close()
         raise
-    return FetchedWalk(spool, walks, fetched)
+    return FetchedWalk(held, spool, walks, fetched)

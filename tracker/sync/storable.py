@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import orjson
+
 CODE_COLUMNS = (
     "overall_status",
     "last_known_status",
@@ -58,9 +60,22 @@ def _cleaned(value: Any) -> Any:
     return value
 
 
+def _already_clean(row: dict[str, Any]) -> bool:
+    """Whether no text of the row needs cleaning, told from one orjson encoding: it refuses
+    lone surrogates and escapes NUL as `\\u0000` (whose six characters, rarely written out,
+    only send a row the slow way). Walking every string instead took a quarter of a sync."""
+    try:
+        return b"\\u0000" not in orjson.dumps(row)
+    except orjson.JSONEncodeError:
+        return False
+
+
 def storable(row: dict[str, Any]) -> dict[str, Any]:
     """The row with its text cleaned; `Unstorable` if a value still does not fit."""
-    clean = {column: _cleaned(value) for column, value in row.items()}
+    if _already_clean(row):
+        clean = row
+    else:
+        clean = {column: _cleaned(value) for column, value in row.items()}
     for column in CODE_COLUMNS:
         value = clean.get(column)
         if value is not None and len(value) > CODE_LENGTH:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
+
+import orjson
 
 from db.enums import PHASE_RANK, EventKind
 from tracker.ctgov.records import Mesh, PartialDate, StudyDate, StudyRecord
@@ -115,8 +116,7 @@ def study_row(record: StudyRecord) -> dict[str, Any]:
     ):
         row[column], row[f"{column}_type"] = _key_date(value)
     row = storable(row)
-    canonical = json.dumps(row, sort_keys=True, separators=(",", ":"))
-    row["record_hash"] = hashlib.sha256(canonical.encode()).hexdigest()
+    row["record_hash"] = hashlib.sha256(orjson.dumps(row, option=orjson.OPT_SORT_KEYS)).hexdigest()
     row["has_publication"] = bool(study_diffs.result_pmids(row["study_references"]))
     return row
 

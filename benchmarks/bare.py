@@ -1,0 +1,42 @@
+"""What a read command could cost at the least: a bare interpreter, the database driver
+imported, and the status query, with nothing of the tracker.
+
+`tracker status`, `flags` and `trials` are measured against this (the goal: at most twice its time):
+`python -c "import sqlite3"` plus the query on SQLite, the `psycopg` import plus the
+query on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+QUERY = "SELECT * FROM claim_evidence_status"
+"""The query `tracker status` answers from (`db.views`)."""
+
+
+def _program(database_url: str) -> str:
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return f"import sqlite3\nsqlite3.connect({url.database!r}).execute({QUERY!r}).fetchall()\n"
+    conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    options = url.query.get("options")
+    connect = f"psycopg.connect({conninfo.split('?')[0]!r}"
+    connect += f", options={options!r})" if options else ")"
+    return f"import psycopg\n{connect}.execute({QUERY!r}).fetchall()\n"
+
+
+def bare_query_seconds(database_url: str, cwd: Path, *, times: int = 3) -> float:
+    """The median wall time of the bare interpreter running the status query."""
+    command = [sys.executable, "-c", _program(database_url)]
+    runs = []
+    for _ in range(times):
+        start = time.perf_counter()
+        subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs)
