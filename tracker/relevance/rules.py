@@ -71,11 +71,27 @@ def weights() -> dict[str, float]:
     return dict(_data()["weights"])
 
 
-@lru_cache(maxsize=8192)
+CACHED_TEXT = 200
+"""Texts up to this long (names, phrases, titles recur from study to study) keep their
+stems in a cache; longer ones (summaries, descriptions, seldom repeated) do not, so that
+memory stays flat however many studies a sync reads."""
+
+
 def _stems(text: str, expand_all: bool = False) -> tuple[str, ...]:
     """A text's comparable words: abbreviations expanded (in a study's text only when
     written in capitals, so "all" stays a word and "ALL" is a leukaemia), spellings
     unified, stop words dropped, each cut to its stem."""
+    if len(text) <= CACHED_TEXT:
+        return _short_stems(text, expand_all)
+    return _stems_of(text, expand_all)
+
+
+@lru_cache(maxsize=8192)
+def _short_stems(text: str, expand_all: bool) -> tuple[str, ...]:
+    return _stems_of(text, expand_all)
+
+
+def _stems_of(text: str, expand_all: bool) -> tuple[str, ...]:
     matching = _data()["matching"]
     spelling, short = matching["spelling"], matching["abbreviations"]
     stop, length = set(matching["stop_words"]), matching["stem_length"]
