@@ -106,6 +106,10 @@ def _add_claim(
     )
 
 
+_KEPT = ("position", "text", "as_of", "as_of_declared", "status", "min_relevance")
+"""The claim columns a load keeps in line with the claim file, in `wanted`'s order."""
+
+
 def _update_claim(
     claim: Claim,
     spec: ClaimSpec,
@@ -125,27 +129,14 @@ def _update_claim(
         ClaimStatus.ACTIVE,
         spec.min_relevance,
     )
-    current = (
-        claim.position,
-        claim.text,
-        claim.as_of,
-        claim.as_of_declared,
-        claim.status,
-        claim.min_relevance,
-    )
+    current = tuple(getattr(claim, name) for name in _KEPT)
     topic_changed = stored_topic(claim.topic) != spec.topic
     if current == wanted and not topic_changed:
         return False
     if claim.min_relevance != spec.min_relevance:
         resync.add(claim.id)
-    (
-        claim.position,
-        claim.text,
-        claim.as_of,
-        claim.as_of_declared,
-        claim.status,
-        claim.min_relevance,
-    ) = wanted
+    for name, value in zip(_KEPT, wanted, strict=True):
+        setattr(claim, name, value)
     claim.retired_at = None
     claim.updated_at = now
     if topic_changed:

@@ -15,7 +15,7 @@ from types import FrameType
 from typing import Any
 
 from tracker.cli.context import Context
-from tracker.cli.help import SYNC, describe
+from tracker.cli.help import SYNC, add_command
 from tracker.cli.output import add_format_option, emit
 from tracker.config import variable_name
 
@@ -24,7 +24,7 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = describe(
+    parser = add_command(
         commands,
         "schedule",
         "run the nightly sync and weekly digest jobs in the foreground",

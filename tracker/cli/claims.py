@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracker.cli.context import Context
-from tracker.cli.help import DATABASE, describe
+from tracker.cli.help import DATABASE, add_command
 from tracker.cli.output import Format, add_format_option, emit, write_fields, write_json
 from tracker.errors import UsageError
 from tracker.wording import describe_event, plural
@@ -66,7 +66,7 @@ HISTORY_CSV = ("claim_id", "observed_at", "effective_on", "severity", "kind", "n
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = describe(
+    parser = add_command(
         commands,
         "claims",
         "the claim catalog: load, list, show and draft claims",
@@ -78,7 +78,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     actions = parser.add_subparsers(dest="claims_command", required=True, metavar="COMMAND")
 
-    load = describe(
+    load = add_command(
         actions,
         "load",
         "load claim files (default: the built-in catalog)",
@@ -97,7 +97,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     load.set_defaults(run=run_load)
 
-    listing = describe(
+    listing = add_command(
         actions,
         "list",
         "list the claims",
@@ -109,7 +109,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_format_option(listing)
     listing.set_defaults(run=run_list)
 
-    show = describe(
+    show = add_command(
         actions,
         "show",
         "show one claim with its linked trials",
@@ -129,7 +129,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_format_option(show)
     show.set_defaults(run=run_show)
 
-    draft = describe(
+    draft = add_command(
         actions,
         "draft",
         "propose a claim file for an article (text, Markdown, HTML), for review",

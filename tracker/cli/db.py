@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 
 from tracker.cli.context import Context
-from tracker.cli.help import DATABASE
-from tracker.cli.help import describe as command
+from tracker.cli.help import DATABASE, add_command
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = command(
+    parser = add_command(
         commands,
         "db",
         "create or migrate the database",
@@ -20,7 +19,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         DATABASE,
     )
     actions = parser.add_subparsers(dest="db_command", required=True, metavar="COMMAND")
-    command(
+    add_command(
         actions,
         "upgrade",
         "create the database or migrate it to this version",

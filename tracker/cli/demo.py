@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracker.cli.context import Context
-from tracker.cli.help import describe
+from tracker.cli.help import add_command
 from tracker.errors import UsageError
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class DemoContext(Context):
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = describe(
+    parser = add_command(
         commands,
         "demo",
         "run the whole loop offline on real trial records, in a folder of its own",

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracker.cli.context import Context
-from tracker.cli.help import DATABASE, describe
+from tracker.cli.help import DATABASE, add_command
 from tracker.cli.output import add_format_option
 from tracker.digest.formats import FORMATS
 from tracker.digest.week import IsoWeek
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = describe(
+    parser = add_command(
         commands,
         "digest",
         "what changed in a week, claim by claim",

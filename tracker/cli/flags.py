@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from tracker.cli.context import Context
-from tracker.cli.help import DATABASE, describe
+from tracker.cli.help import DATABASE, add_command
 from tracker.cli.output import add_format_option, emit
 from tracker.wording import plural
 
@@ -40,7 +40,7 @@ def _flag_id(text: str) -> int:
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = describe(
+    parser = add_command(
         commands,
         "flags",
         "open flags; `flags ack` acknowledges them",
@@ -55,7 +55,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_format_option(parser)
     parser.set_defaults(run=run_list)
     actions = parser.add_subparsers(dest="flags_command", metavar="COMMAND")
-    ack = describe(
+    ack = add_command(
         actions,
         "ack",
         "acknowledge a claim's open flags, named flags, or all",

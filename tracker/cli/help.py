@@ -30,7 +30,7 @@ def page(
     }
 
 
-def describe(
+def add_command(
     commands: argparse._SubParsersAction[argparse.ArgumentParser],
     name: str,
     summary: str,

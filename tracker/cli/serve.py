@@ -6,7 +6,7 @@ import argparse
 import ipaddress
 
 from tracker.cli.context import Context
-from tracker.cli.help import describe
+from tracker.cli.help import add_command
 from tracker.errors import TrackerError, UsageError
 
 DEFAULT_HOST = "127.0.0.1"
@@ -15,7 +15,7 @@ THREADS = 4
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = describe(
+    parser = add_command(
         commands,
         "serve",
         "serve the evidence desk: claims, trials, screening and digests in a browser",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from tracker.cli.context import Context
-from tracker.cli.help import describe
+from tracker.cli.help import add_command
 from tracker.cli.output import add_format_option, emit
 
 FIELDS = ("variable", "value", "origin", "name")
@@ -13,7 +13,7 @@ TABLE = ("variable", "value", "origin")
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = describe(
+    parser = add_command(
         commands,
         "config",
         "print the effective settings and where each came from",

@@ -7,7 +7,7 @@ from typing import Any
 
 from claims.errors import UnknownClaim
 from tracker.cli.context import Context
-from tracker.cli.help import DATABASE, describe
+from tracker.cli.help import DATABASE, add_command
 from tracker.cli.output import add_format_option, emit, write_json
 
 TABLE_FIELDS = (
@@ -26,7 +26,7 @@ and CSV carry every figure."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = describe(
+    parser = add_command(
         commands,
         "status",
         "evidence status per claim",

@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any, TextIO
 
 from tracker.cli.context import Context
-from tracker.cli.help import SYNC, describe
+from tracker.cli.help import SYNC, add_command
 from tracker.cli.output import add_format_option, emit
 from tracker.cli.safe_text import for_terminal
 from tracker.wording import plural
@@ -42,7 +42,7 @@ TABLE_NAMES = {"links": "links_created", "events": "events_created", "flags": "f
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = describe(
+    parser = add_command(
         commands,
         "sync",
         "fetch each claim's studies, link them, record changes, raise flags",

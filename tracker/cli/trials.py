@@ -6,7 +6,7 @@ import argparse
 
 from db.enums import Decision, Tier
 from tracker.cli.context import Context
-from tracker.cli.help import DATABASE, describe
+from tracker.cli.help import DATABASE, add_command
 from tracker.cli.output import add_format_option, emit
 
 FIELDS = (
@@ -24,7 +24,7 @@ TABLE_FIELDS = ("nct_id", "tier", "score", "screening", "counts", "status", "tit
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    trials = describe(
+    trials = add_command(
         commands,
         "trials",
         "a claim's linked trials by relevance tier and score, with reasons",
@@ -54,7 +54,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_format_option(trials)
     trials.set_defaults(run=run_trials)
 
-    screen = describe(
+    screen = add_command(
         commands,
         "screen",
         "include or exclude linked trials of a claim, with a note",

@@ -61,7 +61,7 @@ def week_span(start: date, end: date) -> str:
     return f"{start.day} {start:%B %Y} – {end.day} {end:%B %Y}"
 
 
-def describe(change: dict[str, Any]) -> str:
+def change_text(change: dict[str, Any]) -> str:
     """What a change of a trial was, in a few words."""
     return describe_event(change["kind"], change.get("detail"))
 
@@ -118,7 +118,7 @@ def _environment(autoescape: bool) -> Environment:
     )
     environment.filters["md"] = markdown_escape
     environment.globals.update(
-        describe=describe,
+        change_text=change_text,
         folded_note=folded_note,
         plural=plural,
         severities=SEVERITIES,

@@ -6,12 +6,12 @@ import argparse
 from pathlib import Path
 
 from tracker.cli.context import Context
-from tracker.cli.help import describe
+from tracker.cli.help import add_command
 from tracker.errors import UsageError
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = describe(
+    parser = add_command(
         commands,
         "fake-ctgov",
         "serve study files as a local ClinicalTrials.gov API (for offline trials and tests)",
