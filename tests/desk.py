@@ -60,18 +60,28 @@ def open_desk(database_url: str, token: str | None = None) -> tuple[Desk, Engine
 
 @contextmanager
 def served(app: Desk) -> Iterator[str]:
-    """The app on waitress at a free loopback port, for as long as the block runs."""
+    """The app on waitress at a free loopback port, for as long as the block runs.
+
+    The test's own loop polls waitress's sockets until told to stop, then closes them
+    from this thread: no wake-up pipe to write to at shutdown, so nothing can race it."""
     from waitress import wasyncore
     from waitress.server import create_server
 
     server = create_server(app, host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            wasyncore.loop(timeout=0.05, map=server._map, count=1)
+
+    thread = threading.Thread(target=loop, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        stop.set()
         thread.join(timeout=10)
+        wasyncore.close_all(server._map)
         server.task_dispatcher.shutdown()
 
 
