@@ -16,8 +16,18 @@ from functools import lru_cache
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+class _Compact:
+    """Pickles as its class and its fields' values, in order: a sync spools thousands of
+    records, and the slotted dataclasses' own state methods cost more than parsing them."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return type(self), tuple(getattr(self, name) for name in self.__slots__)  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True, slots=True, order=False)
-class PartialDate:
+class PartialDate(_Compact):
     """A registry date as precise as it was given: the days it may stand for."""
 
     text: str
@@ -63,7 +73,7 @@ def _parse_partial_date(text: str) -> PartialDate | None:
 
 
 @dataclass(frozen=True, slots=True)
-class StudyDate:
+class StudyDate(_Compact):
     """A key date of a study (start, primary completion, completion) and its type."""
 
     date: PartialDate
@@ -71,7 +81,7 @@ class StudyDate:
 
 
 @dataclass(frozen=True, slots=True)
-class Intervention:
+class Intervention(_Compact):
     type: str | None  # DRUG, BIOLOGICAL, PROCEDURE, ...
     name: str
     other_names: tuple[str, ...] = ()
@@ -80,7 +90,7 @@ class Intervention:
 
 
 @dataclass(frozen=True, slots=True)
-class ArmGroup:
+class ArmGroup(_Compact):
     """An arm of a study: who gets what. `intervention_names` are as the registry writes
     them, "Type: Name"."""
 
@@ -91,7 +101,7 @@ class ArmGroup:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(_Compact):
     """A primary outcome: what is measured, and when."""
 
     measure: str
@@ -99,7 +109,7 @@ class Outcome:
 
 
 @dataclass(frozen=True, slots=True)
-class Design:
+class Design(_Compact):
     allocation: str | None = None  # RANDOMIZED, NON_RANDOMIZED, NA
     intervention_model: str | None = None  # SINGLE_GROUP, PARALLEL, CROSSOVER, ...
     masking: str | None = None  # NONE, SINGLE, DOUBLE, TRIPLE, QUADRUPLE
@@ -107,7 +117,7 @@ class Design:
 
 
 @dataclass(frozen=True, slots=True)
-class Mesh:
+class Mesh(_Compact):
     """The registry's derived MeSH terms for a study's conditions or interventions."""
 
     terms: tuple[str, ...] = ()
@@ -115,14 +125,14 @@ class Mesh:
 
 
 @dataclass(frozen=True, slots=True)
-class Reference:
+class Reference(_Compact):
     pmid: str | None = None
     type: str | None = None  # BACKGROUND, RESULT, DERIVED
     citation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class StudyRecord:
+class StudyRecord(_Compact):
     """One study as the tracker stores it. Every field but the NCT id may be missing."""
 
     nct_id: str
@@ -159,7 +169,7 @@ class StudyRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class ApiVersion:
+class ApiVersion(_Compact):
     """What `/version` says: the API's version and when its data last refreshed."""
 
     api_version: str | None

@@ -114,14 +114,37 @@ def _phrase(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_stems(text, True)))
 
 
+def _words(text: str) -> frozenset[str]:
+    """A text's stems as a set, for the membership tests of matching."""
+    if len(text) <= CACHED_TEXT:
+        return _short_words(text)
+    return _long_words(text)
+
+
+@lru_cache(maxsize=8192)
+def _short_words(text: str) -> frozenset[str]:
+    return frozenset(_short_stems(text, False))
+
+
+@lru_cache(maxsize=64)
+def _long_words(text: str) -> frozenset[str]:
+    """A summary or description, read by several rules of one study's judgement: kept for
+    the few studies last judged only, so memory stays flat."""
+    return frozenset(_stems_of(text, False))
+
+
 def _matches(phrase: Sequence[str], text: str | None) -> bool:
     """Whether enough of a claim phrase's words are in one text of the study."""
     if not text or not phrase:
         return False
-    matching = _data()["matching"]
-    words = set(_stems(text))
-    if _contradicts(phrase, words):
+    return _covers(tuple(phrase), _words(text))
+
+
+def _covers(phrase: tuple[str, ...], words: frozenset[str]) -> bool:
+    """Whether a text's stems hold enough of a phrase's words, with no contradiction."""
+    if not phrase or _contradicts(phrase, words):
         return False
+    matching = _data()["matching"]
     needed = len(phrase)
     if needed > matching["all_words_up_to"]:
         needed = math.ceil(needed * matching["share_of_words"])
@@ -136,13 +159,23 @@ def _exclusive() -> list[list[set[str]]]:
     ]
 
 
-def _contradicts(phrase: Sequence[str], words: set[str]) -> bool:
+@lru_cache(maxsize=4096)
+def _kinds_named(phrase: tuple[str, ...]) -> tuple[tuple[int, frozenset[int]], ...]:
+    """The exclusive groups a phrase names a kind of: (group index, the kinds it names)."""
+    return tuple(
+        (index, frozenset(n for n, kind in enumerate(group) if kind.intersection(phrase)))
+        for index, group in enumerate(_exclusive())
+        if any(kind.intersection(phrase) for kind in group)
+    )
+
+
+def _contradicts(phrase: tuple[str, ...], words: frozenset[str]) -> bool:
     """The text names another kind of a group the phrase names one kind of: "allogeneic
     stem cell transplantation" is not "autologous stem cell transplantation"."""
-    for group in _exclusive():
-        mine = [kind for kind in group if kind.intersection(phrase)]
-        named = [kind for kind in group if kind & words]
-        if mine and named and not any(kind in mine for kind in named):
+    groups = _exclusive()
+    for index, mine in _kinds_named(phrase):
+        named = [n for n, kind in enumerate(groups[index]) if not kind.isdisjoint(words)]
+        if named and not mine.intersection(named):
             return True
     return False
 
@@ -152,10 +185,10 @@ Phrases = Sequence[tuple[str, tuple[str, ...]]]
 
 def _first(phrases: Phrases, texts: Iterable[str | None]) -> tuple[str, str] | None:
     """The first (claim phrase, study text) pair that matches, or None."""
-    listed = [text for text in texts if text]
+    listed = [(text, _words(text)) for text in texts if text]
     for phrase, words in phrases:
-        for text in listed:
-            if _matches(words, text):
+        for text, found in listed:
+            if _covers(words, found):
                 return phrase, text
     return None
 

@@ -145,7 +145,7 @@ class ClaimSync:
         if not page.rows:
             return
         self.recount |= follow_merges(self.connection, page.records)
-        page.stored = self._stored_studies(list(page.rows))
+        page.stored = self._stored_studies(page.rows)
         self._write_studies(page)
         linked = self._write_links(page)
         changed = set(page.changed)
@@ -214,10 +214,24 @@ class ClaimSync:
                 [{**bookmark, "full_synced_at": self.now} if full else bookmark],
             )
 
-    def _stored_studies(self, nct_ids: list[str]) -> dict[str, dict[str, Any]]:
-        columns = [Study.nct_id, *(getattr(Study, name) for name in COMPARED)]
-        rows = self.connection.execute(select(*columns).where(Study.nct_id.in_(nct_ids)))
-        return {row.nct_id: row._asdict() for row in rows}
+    def _stored_studies(self, rows: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """What the database holds of the page's studies: the hash of each, and every
+        compared column of those whose hash differs (most studies read are unchanged)."""
+        found = self.connection.execute(
+            select(Study.nct_id, Study.record_hash).where(Study.nct_id.in_(list(rows)))
+        )
+        hashes: dict[str, str] = dict(found.all())
+        stored: dict[str, dict[str, Any]] = {
+            nct_id: {"record_hash": stored_hash} for nct_id, stored_hash in hashes.items()
+        }
+        differing = [i for i, old in hashes.items() if old != rows[i]["record_hash"]]
+        if differing:
+            columns = [Study.nct_id, *(getattr(Study, name) for name in COMPARED)]
+            rows_found = self.connection.execute(
+                select(*columns).where(Study.nct_id.in_(differing))
+            )
+            stored.update({row.nct_id: row._asdict() for row in rows_found})
+        return stored
 
     def _write_studies(self, page: _Page) -> None:
         new = [page.rows[i] for i in page.rows if i not in page.stored]

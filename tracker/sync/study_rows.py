@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
 from db.enums import PHASE_RANK, EventKind
-from tracker.ctgov.records import Mesh, PartialDate, StudyDate, StudyRecord
+from tracker.ctgov.records import Design, Mesh, PartialDate, Reference, StudyDate, StudyRecord
 from tracker.sync import study_diffs
 from tracker.sync.storable import storable
 
@@ -48,6 +48,11 @@ def _text(value: PartialDate | None) -> str | None:
 
 def _key_date(value: StudyDate | None) -> tuple[str | None, str | None]:
     return (value.date.text, value.type) if value is not None else (None, None)
+
+
+def _fields(value: Design | Reference) -> dict[str, Any]:
+    """A flat record's fields by name (what `dataclasses.asdict` gives, at a tenth the cost)."""
+    return {name: getattr(value, name) for name in value.__slots__}
 
 
 def _mesh(mesh: Mesh) -> dict[str, list[str]]:
@@ -94,12 +99,12 @@ def study_row(record: StudyRecord) -> dict[str, Any]:
         "primary_outcomes": [
             {"measure": o.measure, "time_frame": o.time_frame} for o in record.primary_outcomes
         ],
-        "design": asdict(record.design),
+        "design": _fields(record.design),
         "mesh": {
             "conditions": _mesh(record.condition_mesh),
             "interventions": _mesh(record.intervention_mesh),
         },
-        "study_references": [asdict(ref) for ref in record.references],
+        "study_references": [_fields(ref) for ref in record.references],
         "lead_sponsor": record.lead_sponsor,
         "enrollment": record.enrollment,
         "enrollment_type": record.enrollment_type,
