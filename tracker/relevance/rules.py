@@ -92,22 +92,47 @@ def _short_stems(text: str, expand_all: bool) -> tuple[str, ...]:
 
 
 def _stems_of(text: str, expand_all: bool) -> tuple[str, ...]:
-    matching = _data()["matching"]
-    spelling, short = matching["spelling"], matching["abbreviations"]
-    stop, length = set(matching["stop_words"]), matching["stem_length"]
     found: list[str] = []
     for token in _TOKEN.findall(text):
-        word = token.casefold()
-        if word in short and (expand_all or sum(c.isupper() for c in token) >= 2):
-            found.extend(_stems(short[word], True))
-            continue
-        word = spelling.get(word, word)
-        if word.endswith("s") and len(word) > 3 and not word.endswith("ss"):
-            word = word[:-1]
-        word = spelling.get(word, word)
-        if word not in stop:
-            found.append(word[:length])
+        found.extend(_token_stems(token, expand_all))
     return tuple(found)
+
+
+_TOKEN_STEMS: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] = ({}, {})
+"""Each token's stems, as read in a study's text and in a claim's phrase: a sync reads the
+same few thousand words again and again."""
+TOKENS_KEPT = 100_000
+"""Tokens whose stems are kept (a few megabytes); past that the memo starts again."""
+
+
+def _token_stems(token: str, expand_all: bool) -> tuple[str, ...]:
+    memo = _TOKEN_STEMS[expand_all]
+    stems = memo.get(token)
+    if stems is None:
+        if len(memo) >= TOKENS_KEPT:
+            memo.clear()
+        stems = memo[token] = _stem_token(token, expand_all)
+    return stems
+
+
+def _stem_token(token: str, expand_all: bool) -> tuple[str, ...]:
+    matching = _data()["matching"]
+    spelling, short = matching["spelling"], matching["abbreviations"]
+    word = token.casefold()
+    if word in short and (expand_all or sum(c.isupper() for c in token) >= 2):
+        return _stems(short[word], True)
+    word = spelling.get(word, word)
+    if word.endswith("s") and len(word) > 3 and not word.endswith("ss"):
+        word = word[:-1]
+    word = spelling.get(word, word)
+    if word in _stop_words():
+        return ()
+    return (word[: matching["stem_length"]],)
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    return frozenset(_data()["matching"]["stop_words"])
 
 
 def _phrase(text: str) -> tuple[str, ...]:
@@ -129,8 +154,11 @@ def _short_words(text: str) -> frozenset[str]:
 @lru_cache(maxsize=64)
 def _long_words(text: str) -> frozenset[str]:
     """A summary or description, read by several rules of one study's judgement: kept for
-    the few studies last judged only, so memory stays flat."""
-    return frozenset(_stems_of(text, False))
+    the few studies last judged only, so memory stays flat. Each distinct token once."""
+    words: set[str] = set()
+    for token in set(_TOKEN.findall(text)):
+        words.update(_token_stems(token, False))
+    return frozenset(words)
 
 
 def _matches(phrase: Sequence[str], text: str | None) -> bool:
