@@ -93,6 +93,24 @@ def test_tables_fit_the_width_and_cut_text_with_an_ellipsis(width: int) -> None:
     assert "…" in lines[1]
 
 
+def test_the_column_that_names_the_row_gives_way_last() -> None:
+    import io
+
+    rows = [
+        {
+            "claim_id": "stem-cell-transplant-restores-blood-production",
+            "evidence_level": "results-available",
+            "trials": "152 (3 planned, 41 ongoing, 88 completed, 12 stopped, 8 unknown)",
+        }
+    ]
+    out = io.StringIO()
+    write_table(rows, ("claim_id", "evidence_level", "trials"), out, width=80)
+    lines = out.getvalue().splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert "stem-cell-transplant-restores-blood-production" in lines[1]
+    assert "…" in lines[1]
+
+
 def test_a_table_that_cannot_fit_becomes_vertical_records_and_wide_shows_everything() -> None:
     import io
 

@@ -72,11 +72,13 @@ def terminal_width() -> int:
 def fit_widths(natural: Sequence[int], minimum: Sequence[int], width: int) -> list[int] | None:
     """Column widths that fit `width`, or None when even the minimums do not. The widest
     column that can still give way shrinks first; among equals the later one (tables list
-    their columns most important first)."""
+    their columns most important first). The first column, which names the row (a claim
+    id, an NCT id), gives way only when no other column can."""
     widths = list(natural)
     excess = sum(widths) + GAP * (len(widths) - 1) - width
     while excess > 0:
         able = [i for i in range(len(widths)) if widths[i] > minimum[i]]
+        able = [i for i in able if i > 0] or able
         if not able:
             return None
         widest = max(able, key=lambda i: (widths[i], i))
