@@ -1,7 +1,8 @@
 """What every command gets: settings, the database (migrated on first use), the clock.
 
 The database stack (SQLAlchemy, the engine, migrations) is imported on first use, so
-`tracker --version` and `--help` answer without it."""
+`tracker --version` and `--help` answer without it, and the read commands (`reads`) go
+without it whenever the database is ready."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from tracker.config import Settings
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
+
+    from db.reader import Reader
 
 
 @dataclass
@@ -49,6 +52,23 @@ class Context:
         engine = self.engine()
         with errors_translated(engine), engine.begin() as connection:
             yield connection
+
+    @contextmanager
+    def reads(self) -> Iterator[Reader]:
+        """A read-only view for the read commands: a plain DB-API connection when the
+        database is ready (`db.reader`), else a Core connection, which migrates an empty
+        database or refuses one at another revision exactly as every command does."""
+        from db.reader import open_reader
+
+        reader = open_reader(self.settings.database_url) if self._engine is None else None
+        if reader is None:
+            from db.engine import CoreReader
+
+            with self.connection() as connection:
+                yield CoreReader(connection)
+            return
+        with reader:
+            yield reader
 
     def now(self) -> datetime:
         """The current time in the configured zone; the only clock commands read."""

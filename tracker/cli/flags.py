@@ -84,10 +84,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run_list(ctx: Context, args: argparse.Namespace) -> int:
-    from tracker.flags import list_flags
+    from tracker.flag_list import list_flags
 
-    with ctx.transaction() as session:
-        flags = list_flags(session, claim_id=args.claim, include_acknowledged=args.all)
+    with ctx.reads() as reader:
+        flags = list_flags(reader, claim_id=args.claim, include_acknowledged=args.all)
     table = TABLE_FIELDS + (("acknowledged_at",) if args.all else ())
     emit(flags, args.format, ctx.out, fields=FIELDS, table=table)
     return 0

@@ -45,15 +45,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _csv_fields() -> tuple[str, ...]:
-    from db.views import claim_evidence_status
+    from db.view_columns import STATUS_COLUMNS
 
-    return tuple(
-        column.name for column in claim_evidence_status.columns if column.name != "claim_status"
-    )
+    return tuple(name for name in STATUS_COLUMNS if name != "claim_status")
 
 
 def _table_row(row: dict[str, Any]) -> dict[str, Any]:
-    from db.views import FLAG_COLUMNS, STATUS_GROUPS
+    from db.view_columns import FLAG_COLUMNS, STATUS_GROUPS
 
     groups = ", ".join(f"{row[group]} {group}" for group in STATUS_GROUPS if row[group])
     return {
@@ -70,8 +68,8 @@ def _table_row(row: dict[str, Any]) -> dict[str, Any]:
 def run_status(ctx: Context, args: argparse.Namespace) -> int:
     from tracker.status import nested, status_rows
 
-    with ctx.connection() as connection:
-        rows = status_rows(connection, args.claim_id)
+    with ctx.reads() as reader:
+        rows = status_rows(reader, args.claim_id)
     if args.claim_id is not None and not rows:
         raise UnknownClaim(args.claim_id)
     if args.format == "json":
