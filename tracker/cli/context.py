@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 
@@ -22,12 +21,17 @@ if TYPE_CHECKING:
     from db.reader import Reader
 
 
-@dataclass
 class Context:
-    settings: Settings
-    out: TextIO = field(default_factory=lambda: sys.stdout)
-    err: TextIO = field(default_factory=lambda: sys.stderr)
-    _engine: Engine | None = None
+    """A plain class, not a dataclass: `dataclasses` would be a tenth of a read command's
+    start-up."""
+
+    def __init__(
+        self, settings: Settings, out: TextIO | None = None, err: TextIO | None = None
+    ) -> None:
+        self.settings = settings
+        self.out = sys.stdout if out is None else out
+        self.err = sys.stderr if err is None else err
+        self._engine: Engine | None = None
 
     def engine(self, *, migrate: bool = True) -> Engine:
         """The database engine; an empty database is migrated before first use."""

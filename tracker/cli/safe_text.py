@@ -26,6 +26,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def for_terminal(text: str) -> str:
     """`text` as one line with nothing a terminal would act on."""
+    if text.isprintable():  # every character dropped or replaced below is unprintable
+        return text
     text = _ESCAPE_SEQUENCE.sub("", text)
     return _CONTROLS.sub("", _BREAKS.sub(" ", text))
 

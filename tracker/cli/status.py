@@ -41,7 +41,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "claim_id", nargs="?", metavar="CLAIM_ID", help="one claim (default: all active)"
     )
     add_format_option(parser)
-    parser.set_defaults(run=run_status)
+    parser.set_defaults(run=run_status, logs=False)
 
 
 def _csv_fields() -> tuple[str, ...]:

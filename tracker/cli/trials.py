@@ -52,7 +52,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--history", action="store_true", help="add every screening decision (JSON only)"
     )
     add_format_option(trials)
-    trials.set_defaults(run=run_trials)
+    trials.set_defaults(run=run_trials, logs=False)
 
     screen = add_command(
         commands,
