@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from db.errors import DatabaseError, DatabaseLocked, DatabaseUnavailable
@@ -61,7 +62,15 @@ def utc_datetime(value: Any) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, str):
-        value = datetime.fromisoformat(value)
+        return _from_text(value)
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
+
+
+@lru_cache(maxsize=1024)
+def _from_text(text: str) -> datetime:
+    """SQLite's stored text as an aware UTC time; cached, as the flags of one sync share
+    their time and a listing converts thousands."""
+    value = datetime.fromisoformat(text)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

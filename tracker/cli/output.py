@@ -34,20 +34,32 @@ def write_json(document: Any, out: TextIO) -> None:
     out.write("\n")
 
 
-_SCALARS = (str, int, float, type(None))
-"""Values no mapping can be: checked first, as a mapping check costs several times more
-and listings of thousands of rows make millions of them."""
+_PLAIN = (str, int, float, type(None), date, list, tuple)
+"""Values that are no mapping: checked first, as a mapping check costs several times more
+and listings of thousands of rows make tens of thousands of them."""
 
 
 def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     """Nested mappings become dotted keys: {"a": {"b": 1}} → {"a.b": 1}."""
     flat: dict[str, Any] = {}
     for key, value in record.items():
-        if isinstance(value, _SCALARS) or not isinstance(value, Mapping):
+        if isinstance(value, _PLAIN) or not isinstance(value, Mapping):
             flat[f"{prefix}{key}"] = value
         else:
             flat.update(flatten(value, f"{prefix}{key}."))
     return flat
+
+
+_MISSING = object()
+
+
+def _values(record: Mapping[str, Any], fields: Sequence[str]) -> list[Any]:
+    """`fields` of `record` as `flatten` names them, flattening only a record that needs it."""
+    values = [record.get(field, _MISSING) for field in fields]
+    if all(value is not _MISSING and isinstance(value, _PLAIN) for value in values):
+        return values
+    flat = flatten(record)
+    return [flat.get(field) for field in fields]
 
 
 def cell(value: Any, separator: str = ", ") -> str:
@@ -117,10 +129,12 @@ def write_table(
         out.write("(none)\n")
         return
     headers = [field.replace("_", " ") for field in fields]
-    flat = [flatten(row) for row in rows]
-    body = [[for_terminal(cell(row.get(field))) for field in fields] for row in flat]
+    body = [[for_terminal(cell(value)) for value in _values(row, fields)] for row in rows]
     if not wide:
-        body = [[_clip(text, MAX_CELL) for text in line] for line in body]
+        body = [
+            [text if len(text) <= MAX_CELL else _clip(text, MAX_CELL) for text in line]
+            for line in body
+        ]
     natural = [max(len(text) for text in column) for column in zip(headers, *body, strict=True)]
     widths: list[int] | None = natural
     if not wide:
@@ -133,13 +147,14 @@ def write_table(
         if widths is None:
             _write_records(headers, body, out, width)
             return
-    for line in [headers, *body]:
-        out.write(
-            "  ".join(
-                _clip(text, size).ljust(size) for text, size in zip(line, widths, strict=True)
-            ).rstrip()
-        )
-        out.write("\n")
+    lines = (
+        "  ".join(
+            (text if len(text) <= size else _clip(text, size)).ljust(size)
+            for text, size in zip(line, widths, strict=True)
+        ).rstrip()
+        for line in [headers, *body]
+    )
+    out.write("\n".join(lines) + "\n")
 
 
 def write_csv(rows: Iterable[Mapping[str, Any]], fields: Sequence[str], out: TextIO) -> None:
