@@ -7,8 +7,6 @@ name in lower case without the `TRACKER_` prefix (`database_url`, `rate_limit`,
 `TRACKER_CONFIG` names another path.
 """
 
-from __future__ import annotations
-
 import math
 import os
 import re
@@ -48,7 +46,9 @@ MASK = "********"
 
 class Settings(NamedTuple):
     """Every setting the tracker reads, with its default. A named tuple rather than a
-    dataclass: `dataclasses` would be a tenth of a read command's start-up."""
+    dataclass, and in a module without `from __future__ import annotations` (whose string
+    annotations a named tuple compiles one by one): start-up is most of a read command's
+    time."""
 
     database_url: str = DEFAULT_DATABASE_URL
     ctgov_api_url: str = DEFAULT_API_URL
@@ -71,7 +71,7 @@ class Settings(NamedTuple):
         return f"Settings({', '.join(shown)})"
 
     @property
-    def zone(self) -> ZoneInfo:
+    def zone(self) -> "ZoneInfo":
         """The configured time zone, else the machine's."""
         from zoneinfo import ZoneInfo
 

@@ -1,9 +1,10 @@
-"""Rendering listings as a table (for people), JSON (one document) or CSV."""
+"""Rendering listings as a table (for people), JSON (one document) or CSV.
+
+`json` and `csv` are imported by the format that needs them: this module is on every read
+command's start-up, and most print a table."""
 
 from __future__ import annotations
 
-import csv
-import json
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -30,6 +31,8 @@ def _json_default(value: Any) -> Any:
 
 
 def write_json(document: Any, out: TextIO) -> None:
+    import json
+
     json.dump(document, out, indent=2, ensure_ascii=False, default=_json_default)
     out.write("\n")
 
@@ -158,6 +161,8 @@ def write_table(
 
 
 def write_csv(rows: Iterable[Mapping[str, Any]], fields: Sequence[str], out: TextIO) -> None:
+    import csv
+
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(fields)
     for row in rows:
