@@ -308,6 +308,25 @@ def describe_settings(
     ]
 
 
+def terminal_columns(fallback: int = 80) -> int:
+    """`COLUMNS`, else the width of the terminal on standard output, else `fallback`: what
+    `shutil.get_terminal_size` answers, without importing `shutil` (and its archive codecs)
+    at every command's start-up."""
+    import sys
+
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        columns = 0
+    return columns or fallback
+
+
 def login_name() -> str:
     """Who is at the keyboard, for records such as screening decisions (`--by`)."""
     import getpass

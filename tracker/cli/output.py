@@ -5,12 +5,12 @@ command's start-up, and most print a table."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Literal, TextIO
 
 from tracker.cli.safe_text import for_spreadsheet, for_terminal
+from tracker.config import terminal_columns
 
 Format = Literal["table", "wide", "json", "csv"]
 FORMATS: tuple[Format, ...] = ("table", "json", "csv")
@@ -88,7 +88,7 @@ def _clip(text: str, width: int) -> str:
 
 def terminal_width() -> int:
     """`COLUMNS`, else the terminal's width, else 80."""
-    return shutil.get_terminal_size((80, 24)).columns
+    return terminal_columns(80)
 
 
 def fit_widths(natural: Sequence[int], minimum: Sequence[int], width: int) -> list[int] | None:
