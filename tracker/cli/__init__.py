@@ -23,6 +23,7 @@ from tracker.interrupts import Interrupts, exit_quietly_until_handled
 exit_quietly_until_handled()
 
 from tracker.cli.context import Context  # noqa: E402
+from tracker.cli.help import TerminalFormatter  # noqa: E402
 from tracker.cli.safe_text import for_terminal  # noqa: E402
 from tracker.config import Settings, load_settings  # noqa: E402
 from tracker.errors import REPORTABLE  # noqa: E402
@@ -128,7 +129,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         prog="tracker",
         description="Keep article claims tied to the ClinicalTrials.gov studies that bear on them.",
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=TerminalFormatter,
     )
     parser.add_argument("--version", action=_Version)
     parser.add_argument(
