@@ -117,6 +117,20 @@ def _write_records(headers: Sequence[str], body: list[list[str]], out: TextIO, w
             out.write(f"{header.ljust(label)} | {_clip(text, room)}".rstrip() + "\n")
 
 
+def _column_texts(values: Sequence[Any], clip: bool) -> list[str]:
+    """One column's values as safe text, cut at `MAX_CELL` when `clip`. Column by column,
+    so that a column of printable text (nearly every one) is checked in one call."""
+    if all(type(value) is str for value in values):
+        texts = list(values)
+    else:
+        texts = [cell(value) for value in values]
+    if not "".join(texts).isprintable():
+        texts = [for_terminal(text) for text in texts]
+    if clip:
+        texts = [text if len(text) <= MAX_CELL else _clip(text, MAX_CELL) for text in texts]
+    return texts
+
+
 def write_table(
     rows: Sequence[Mapping[str, Any]],
     fields: Sequence[str],
@@ -132,31 +146,29 @@ def write_table(
         out.write("(none)\n")
         return
     headers = [field.replace("_", " ") for field in fields]
-    body = [[for_terminal(cell(value)) for value in _values(row, fields)] for row in rows]
-    if not wide:
-        body = [
-            [text if len(text) <= MAX_CELL else _clip(text, MAX_CELL) for text in line]
-            for line in body
-        ]
-    natural = [max(len(text) for text in column) for column in zip(headers, *body, strict=True)]
+    values = zip(*(_values(row, fields) for row in rows), strict=True)
+    columns = [_column_texts(column, not wide) for column in values]
+    longest = [max(map(len, column)) for column in columns]
+    natural = [max(len(h), n) for h, n in zip(headers, longest, strict=True)]
     widths: list[int] | None = natural
     if not wide:
         width = terminal_width() if width is None else width
         minimum = [
-            n if max(map(len, column)) <= RIGID else min(n, max(len(h), MIN_COLUMN))
-            for n, h, column in zip(natural, headers, zip(*body, strict=True), strict=True)
+            n if most <= RIGID else min(n, max(len(h), MIN_COLUMN))
+            for n, h, most in zip(natural, headers, longest, strict=True)
         ]
         widths = fit_widths(natural, minimum, width)
         if widths is None:
-            _write_records(headers, body, out, width)
+            _write_records(headers, [list(line) for line in zip(*columns, strict=True)], out, width)
             return
-    lines = (
-        "  ".join(
-            (text if len(text) <= size else _clip(text, size)).ljust(size)
-            for text, size in zip(line, widths, strict=True)
-        ).rstrip()
-        for line in [headers, *body]
-    )
+    cut = [
+        column if most <= size else [_clip(text, size) for text in column]
+        for column, most, size in zip(columns, longest, widths, strict=True)
+    ]
+    line = "  ".join(f"{{:<{size}}}" for size in widths)
+    heading = [_clip(h, size) for h, size in zip(headers, widths, strict=True)]
+    lines = [line.format(*heading).rstrip()]
+    lines += [line.format(*texts).rstrip() for texts in zip(*cut, strict=True)]
     out.write("\n".join(lines) + "\n")
 
 
