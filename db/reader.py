@@ -34,12 +34,14 @@ class Reader(Protocol):
 class DbapiReader:
     """A read transaction on a plain DB-API connection; driver errors become `db.errors`."""
 
-    def __init__(self, driver: ModuleType, connection: Any, shown_url: str, *, pyformat: bool):
+    def __init__(
+        self, driver: ModuleType, connection: Any, shown_url: str, *, pyformat: bool
+    ) -> None:
         self._driver, self._connection, self._shown = driver, connection, shown_url
         self._pyformat = pyformat
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        with self.errors_translated():
+        with _Translated(self._driver, self._shown):
             cursor = self._connection.cursor()
             try:
                 cursor.execute(_pyformat(sql) if self._pyformat else sql, params or {})
@@ -48,12 +50,9 @@ class DbapiReader:
             finally:
                 cursor.close()
 
-    def errors_translated(self) -> _Translated:
-        return _Translated(self._driver, self._shown)
-
     def close(self) -> None:
         """End the read transaction (nothing was written) and the connection."""
-        with self.errors_translated():
+        with _Translated(self._driver, self._shown):
             self._connection.close()
 
     def __enter__(self) -> DbapiReader:
@@ -103,7 +102,12 @@ def open_reader(url: str) -> DbapiReader | None:
         return None
     if reader is None:
         return None
-    if _revision(reader, postgres=not url.startswith(SQLITE_PREFIXES)) == HEAD:
+    try:
+        current = _revision(reader, postgres=not url.startswith(SQLITE_PREFIXES))
+    except BaseException:
+        reader.close()
+        raise
+    if current == HEAD:
         return reader
     reader.close()
     return None
@@ -135,9 +139,15 @@ def _sqlite(url: str) -> DbapiReader | None:
         connection = sqlite3.connect(
             path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, isolation_level=None
         )
-        configure_sqlite(connection)
-        connection.execute("BEGIN")
-    return DbapiReader(sqlite3, connection, shown, pyformat=False)
+    reader = DbapiReader(sqlite3, connection, shown, pyformat=False)
+    try:
+        with _Translated(sqlite3, shown):
+            configure_sqlite(connection)
+            connection.execute("BEGIN")
+    except BaseException:
+        reader.close()
+        raise
+    return reader
 
 
 def _postgres(url: str) -> DbapiReader | None:
