@@ -4,11 +4,13 @@ whenever the database is not ready for the plain one."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from conftest import Tracker
 from scenarios import (
+    LIVER_CLAIM,
     TADALAFIL_CLAIM,
     TADALAFIL_OTHERS,
     day_one,
@@ -156,3 +158,19 @@ def test_an_unreachable_server_is_the_engines_one_line_with_the_password_masked(
     assert plain.startswith("cannot use database postgresql+psycopg://ann:***@127.0.0.1:1/")
     assert "s3cret" not in plain
     assert "\n" not in plain
+
+
+def test_status_leaves_out_retired_claims_unless_named_on_either_path(
+    tracker: Tracker, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    claims = write_claims(tmp_path)
+    assert tracker("claims", "load", str(claims)).status == 0
+    write_claims(tmp_path, LIVER_CLAIM)
+    assert tracker("claims", "load", str(claims)).status == 0
+    for through_engine in (False, True):
+        if through_engine:
+            _through_engine(monkeypatch)
+        listed = json.loads(tracker("status", "--format", "json").out)
+        assert [row["claim_id"] for row in listed] == ["liver-msc"]
+        [named] = json.loads(tracker("status", "aml-allo", "--format", "json").out)
+        assert named["claim_id"] == "aml-allo"
