@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from itertools import repeat
 from typing import Any, Literal, TextIO
 
 from tracker.cli.safe_text import for_spreadsheet, for_terminal
@@ -59,7 +60,7 @@ _MISSING = object()
 def _values(record: Mapping[str, Any], fields: Sequence[str]) -> list[Any]:
     """`fields` of `record` as `flatten` names them, flattening only a record that needs it."""
     values = [record.get(field, _MISSING) for field in fields]
-    if all(value is not _MISSING and isinstance(value, _PLAIN) for value in values):
+    if _MISSING not in values and all(map(isinstance, values, repeat(_PLAIN))):
         return values
     flat = flatten(record)
     return [flat.get(field) for field in fields]
@@ -111,10 +112,15 @@ def _write_records(headers: Sequence[str], body: list[list[str]], out: TextIO, w
     """One vertical record per row, as `psql \\x` prints them."""
     label = max(len(header) for header in headers)
     room = max(width - label - 3, MIN_COLUMN)
+    labels = [header.ljust(label) for header in headers]
+    lines: list[str] = []
     for number, line in enumerate(body, 1):
-        out.write((f"-[ RECORD {number} ]" + "-" * width)[:width] + "\n")
-        for header, text in zip(headers, line, strict=True):
-            out.write(f"{header.ljust(label)} | {_clip(text, room)}".rstrip() + "\n")
+        lines.append((f"-[ RECORD {number} ]" + "-" * width)[:width])
+        lines += [
+            f"{name} | {_clip(text, room)}".rstrip()
+            for name, text in zip(labels, line, strict=True)
+        ]
+    out.write("\n".join(lines) + "\n")
 
 
 def _column_texts(values: Sequence[Any], clip: bool) -> list[str]:

@@ -55,7 +55,8 @@ def _table_row(row: dict[str, Any]) -> dict[str, Any]:
 
     groups = ", ".join(f"{row[group]} {group}" for group in STATUS_GROUPS if row[group])
     return {
-        **row,
+        "claim_id": row["claim_id"],
+        "evidence_level": row["evidence_level"],
         "trials": f"{row['trials_total']} ({groups})" if groups else str(row["trials_total"]),
         "results": row["with_results"],
         "phase": row["highest_phase"],
