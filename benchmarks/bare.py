@@ -12,6 +12,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -31,12 +32,16 @@ def _program(database_url: str) -> str:
     return f"import psycopg\n{connect}.execute({QUERY!r}).fetchall()\n"
 
 
-def bare_query_seconds(database_url: str, cwd: Path, *, times: int = 3) -> float:
-    """The median wall time of the bare interpreter running the status query."""
+def bare_query_seconds(
+    database_url: str, cwd: Path, env: Mapping[str, str], *, times: int = 3
+) -> float:
+    """The median wall time of the bare interpreter running the status query, in the
+    environment the commands are timed in, after one untimed run as they get."""
     command = [sys.executable, "-c", _program(database_url)]
+    subprocess.run(command, cwd=cwd, env=dict(env), check=True, capture_output=True)
     runs = []
     for _ in range(times):
         start = time.perf_counter()
-        subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+        subprocess.run(command, cwd=cwd, env=dict(env), check=True, capture_output=True)
         runs.append(time.perf_counter() - start)
     return statistics.median(runs)

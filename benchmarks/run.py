@@ -33,7 +33,14 @@ from benchmarks.corpus import CHANGED_DATA_TIMESTAMP, DATA_TIMESTAMP, SCALES, Re
 from benchmarks.corpus import changed_studies as changed_versions
 from benchmarks.databases import Databases, PostgresServer, SqliteFiles
 from benchmarks.ingest import Recording, Throughput
-from benchmarks.measure import CommandFailed, Measured, median_seconds, python, tracker
+from benchmarks.measure import (
+    CommandFailed,
+    Measured,
+    median_seconds,
+    python,
+    tracker,
+    with_bytecode,
+)
 from benchmarks.naive import query_params
 from benchmarks.registry import RecordingFake, fewest_pages, walk_requests
 from benchmarks.report import Measurement
@@ -189,11 +196,12 @@ def _timings(env: dict[str, str], work: Path, repeat: int, claim_id: str) -> dic
         "digest_seconds": ["digest", "--week", week, "--out", "-"],
         "digest_import_seconds": ["digest", "--week", import_week, "--out", "-"],
     }
+    env = with_bytecode(env, work / "bytecode")
     timings = {
         name: median_seconds(args, env, work, times=repeat) for name, args in commands.items()
     }
     timings["bare_query_seconds"] = bare_query_seconds(
-        env["TRACKER_DATABASE_URL"], work, times=repeat
+        env["TRACKER_DATABASE_URL"], work, env, times=repeat
     )
     return timings
 

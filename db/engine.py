@@ -3,42 +3,24 @@
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
-from db.errors import DatabaseError, DatabaseLocked, DatabaseUnavailable
+from db.dbapi import configure_sqlite, driver_error, masked
+from db.errors import DatabaseError, DatabaseUnavailable
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
-"""How long a SQLite writer waits for another writer before giving up."""
-
-
-MAX_DETAIL = 300
-"""How much of a driver's message an error keeps (some echo whole statements)."""
-
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    """Foreign keys, a wait for other writers, and WAL with `synchronous = NORMAL`.
-
-    In WAL mode NORMAL syncs at checkpoints rather than at every commit: a sync commits once
-    per claim, and a crash or power cut can lose only the last commits, never corrupt the
-    file; the next sync redoes those claims.
-    """
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA synchronous = NORMAL")
-    cursor.close()
+    configure_sqlite(dbapi_connection)
 
 
 def json_text(value: Any) -> str:
@@ -82,14 +64,6 @@ def connect(url: str) -> Engine:
     return engine
 
 
-_PASSWORD = re.compile(r"(?<=://)([^/@:]*):[^/]*@")
-
-
-def masked(url: str) -> str:
-    """A URL as text with any password replaced by `***`, even one SQLAlchemy cannot read."""
-    return _PASSWORD.sub(lambda match: f"{match.group(1)}:***@", url)
-
-
 def display_url(engine: Engine) -> str:
     """The engine's URL with any password hidden, for messages."""
     return engine.url.render_as_string(hide_password=True)
@@ -97,13 +71,9 @@ def display_url(engine: Engine) -> str:
 
 def translate(exc: sa_exc.SQLAlchemyError, engine: Engine) -> DatabaseError:
     """The `db.errors` error a SQLAlchemy error stands for."""
-    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:MAX_DETAIL]
-    if "database is locked" in detail or "lock timeout" in detail:
-        return DatabaseLocked(f"{display_url(engine)} is locked by another process: {detail}")
-    unusable = "file is not a database" in detail or "readonly database" in detail
-    if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError) or unusable:
-        return DatabaseUnavailable(f"cannot use database {display_url(engine)}: {detail}")
-    return DatabaseError(f"database error on {display_url(engine)}: {detail}")
+    operational = isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError)
+    message = str(getattr(exc, "orig", None) or exc)
+    return driver_error(message, display_url(engine), operational=operational)
 
 
 @contextmanager
@@ -123,3 +93,16 @@ def transaction(engine: Engine) -> Iterator[Session]:
     factory = sessionmaker(engine, expire_on_commit=False)
     with errors_translated(engine), factory.begin() as session:
         yield session
+
+
+class CoreReader:
+    """`db.reader.Reader` over an engine's connection: the same SQL text the plain DB-API
+    reader runs, so both paths give the same rows (errors: see `errors_translated`)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        result = self.connection.execute(text(sql), dict(params or {}))
+        names = list(result.keys())
+        return [dict(zip(names, row, strict=True)) for row in result]

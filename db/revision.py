@@ -2,15 +2,18 @@
 
 Every command asks this first, and Alembic takes longer to import than the question takes
 to answer: `HEAD` names the newest migration (a test keeps it equal to Alembic's head),
-and Alembic is imported only when there is something to migrate or to explain.
+and Alembic is imported only when there is something to migrate or to explain. SQLAlchemy
+is imported on first use too: `db.reader` reads `HEAD` without it.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, inspect, text
+from typing import TYPE_CHECKING
 
-from db.engine import display_url, errors_translated
 from db.errors import ForeignDatabase, SchemaMismatch
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 HEAD = "0009"
 """The newest revision in `db/migrations/versions`."""
@@ -20,6 +23,10 @@ VERSION_TABLE = "alembic_version"
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at, or None for an empty database."""
+    from sqlalchemy import text
+
+    from db.engine import errors_translated
+
     with errors_translated(engine), engine.connect() as connection:
         if not engine.dialect.has_table(connection, VERSION_TABLE):
             return None
@@ -31,6 +38,10 @@ def refuse_foreign(engine: Engine) -> None:
 
     Creating our tables among another application's would mix two schemas that neither
     expects; the user most likely pointed the tracker at the wrong database."""
+    from sqlalchemy import inspect
+
+    from db.engine import display_url, errors_translated
+
     with errors_translated(engine), engine.connect() as connection:
         tables = sorted(inspect(connection).get_table_names())
     if tables and VERSION_TABLE not in tables:
@@ -51,6 +62,7 @@ def ensure_schema(engine: Engine) -> None:
     if current == HEAD:
         return
     from db import migrate
+    from db.engine import display_url
 
     if current is None:
         refuse_foreign(engine)

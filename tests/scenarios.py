@@ -197,3 +197,30 @@ def event(
 
 def linked(claim: str, n: int, why: dict[str, Any]) -> tuple[str, ...]:
     return event("linked", n, claim, topic_version=1, matched_on=why)
+
+
+# A claim tested by real records, whose linked trials fall in every relevance tier.
+TADALAFIL_RECORDS = Path(__file__).parent / "data" / "relevance" / "records"
+
+TADALAFIL_CLAIM = """\
+article:
+  id: ed
+  title: "Erectile dysfunction"
+claims:
+  - id: tadalafil-ed
+    text: "Tadalafil improves erectile function in men with erectile dysfunction."
+    as_of: 2008-01-01
+    topic:
+      conditions: ["erectile dysfunction"]
+      interventions: ["tadalafil"]
+"""
+TADALAFIL_DIRECT = ("NCT00836693", "NCT03566914")
+"""Tadalafil against placebo: they test the claim."""
+TADALAFIL_OTHERS = ("NCT05199727", "NCT01160289")
+"""Shock waves tested against tadalafil (indirect); LY2452473 tested with tadalafil in
+every arm (background)."""
+
+
+def put_tadalafil_records(registry: FakeCtgov) -> None:
+    for nct_id in (*TADALAFIL_DIRECT, *TADALAFIL_OTHERS):
+        registry.put_study(json.loads((TADALAFIL_RECORDS / f"{nct_id}.json").read_text()))

@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
+
+import tracker
 
 DEFERRED = ("alembic", "requests", "jinja2", "apscheduler", "claims.draft", "tracker.sync")
 
@@ -24,20 +27,26 @@ def test_start_up_leaves_each_commands_heavy_imports_for_its_command() -> None:
     assert result.stdout.strip() == ""
 
 
-def test_status_loads_no_orm_models_and_no_claim_files_reader(tmp_path: Path) -> None:
+READS = (["status"], ["flags"], ["trials", "msc-regenerate-liver-tissue-hcc"])
+"""The read commands, which answer through `db.reader` on a database at head."""
+
+
+def test_read_commands_on_a_current_database_load_no_sqlalchemy(tmp_path: Path) -> None:
     probe = (
         "import sys\n"
         "from tracker.cli import main\n"
-        "assert main(['status']) == 0\n"
-        "loaded = ('sqlalchemy.orm', 'db.models', 'yaml', 'claims.load')\n"
+        "assert main(sys.argv[1:]) == 0\n"
+        "loaded = ('sqlalchemy', 'db.models', 'db.engine', 'yaml', 'claims.load', 'logging')\n"
         "print(','.join(name for name in loaded if name in sys.modules), file=sys.stderr)\n"
     )
     env = {**os.environ, "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'tracker.db'}"}
-    subprocess.run([sys.executable, "-m", "tracker", "db", "upgrade"], env=env, check=True)
-    result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
-    )
-    assert result.stderr.strip() == ""
+    loading = [sys.executable, "-m", "tracker", "claims", "load", "--quiet"]
+    subprocess.run(loading, env=env, check=True, capture_output=True)
+    for argv in READS:
+        result = subprocess.run(
+            [sys.executable, "-c", probe, *argv], capture_output=True, text=True, env=env
+        )
+        assert (result.returncode, result.stderr.strip()) == (0, ""), argv
 
 
 def _modules_loaded_by(argv: list[str], names: tuple[str, ...]) -> list[str]:
@@ -61,3 +70,8 @@ def test_version_and_help_answer_without_the_database_stack() -> None:
     stack = ("sqlalchemy", "db.engine", "db.views", "tracker.compose")
     for argv in (["--version"], ["--help"], ["status", "--help"]):
         assert _modules_loaded_by(argv, stack) == [], argv
+
+
+def test_version_reads_no_package_metadata_and_agrees_with_it() -> None:
+    assert _modules_loaded_by(["--version"], ("importlib.metadata", "tracker.cli.sync")) == []
+    assert tracker.__version__ == version("claim-trial-tracker")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from tracker.config import DEFAULT_API_URL, DEFAULT_DATABASE_URL, load_settings
+from tracker.config import DEFAULT_API_URL, DEFAULT_DATABASE_URL, load_settings, terminal_columns
 from tracker.errors import ConfigError
 
 
@@ -71,3 +72,10 @@ def test_full_sync_days_defaults_to_a_week_and_can_be_turned_off(tmp_path: Path)
         load_settings({"TRACKER_FULL_SYNC_DAYS": "weekly"}, cwd=tmp_path)
     with pytest.raises(ConfigError, match="TRACKER_FULL_SYNC_DAYS must be from 0"):
         load_settings({"TRACKER_FULL_SYNC_DAYS": "-1"}, cwd=tmp_path)
+
+
+def test_terminal_columns_follow_columns_as_shutil_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "123")
+    assert terminal_columns() == 123 == shutil.get_terminal_size().columns
+    monkeypatch.setenv("COLUMNS", "wide")
+    assert terminal_columns() == shutil.get_terminal_size((80, 24)).columns

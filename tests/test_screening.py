@@ -11,35 +11,17 @@ from typing import Any
 import pytest
 from conftest import Tracker
 from digest_fixtures import sync_at
-from scenarios import write_claims
+from scenarios import TADALAFIL_CLAIM as CLAIM
+from scenarios import TADALAFIL_DIRECT as DIRECT
+from scenarios import TADALAFIL_OTHERS as OTHERS
+from scenarios import put_tadalafil_records, write_claims
 
 from tracker.fake_registry import FakeCtgov
-
-RECORDS = Path(__file__).parent / "data" / "relevance" / "records"
-
-CLAIM = """\
-article:
-  id: ed
-  title: "Erectile dysfunction"
-claims:
-  - id: tadalafil-ed
-    text: "Tadalafil improves erectile function in men with erectile dysfunction."
-    as_of: 2008-01-01
-    topic:
-      conditions: ["erectile dysfunction"]
-      interventions: ["tadalafil"]
-"""
-DIRECT = ("NCT00836693", "NCT03566914")
-"""Tadalafil against placebo: they test the claim."""
-OTHERS = ("NCT05199727", "NCT01160289")
-"""Shock waves tested against tadalafil (indirect); LY2452473 tested with tadalafil in
-every arm (background)."""
 
 
 @pytest.fixture
 def screened(tracker: Tracker, registry: FakeCtgov, tmp_path: Path) -> Tracker:
-    for nct_id in (*DIRECT, *OTHERS):
-        registry.put_study(json.loads((RECORDS / f"{nct_id}.json").read_text()))
+    put_tadalafil_records(registry)
     assert tracker("claims", "load", str(write_claims(tmp_path, CLAIM))).status == 0
     assert tracker("sync").status == 0
     return tracker
@@ -138,8 +120,7 @@ def test_the_digest_lists_counted_trials_and_folds_the_rest(
     tracker: Tracker, registry: FakeCtgov, database_url: str, tmp_path: Path, monkeypatch: Any
 ) -> None:
     monkeypatch.setenv("TRACKER_TIMEZONE", "UTC")
-    for nct_id in (*DIRECT, *OTHERS):
-        registry.put_study(json.loads((RECORDS / f"{nct_id}.json").read_text()))
+    put_tadalafil_records(registry)
     assert tracker("claims", "load", str(write_claims(tmp_path, CLAIM))).status == 0
     sync_at(database_url, registry, datetime(2026, 11, 25, 3, 0, tzinfo=UTC))
 

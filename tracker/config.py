@@ -7,22 +7,17 @@ name in lower case without the `TRACKER_` prefix (`database_url`, `rate_limit`,
 `TRACKER_CONFIG` names another path.
 """
 
-from __future__ import annotations
-
 import math
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import tzlocal
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tracker.errors import ConfigError
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 DEFAULT_DATABASE_URL = "sqlite:///tracker.db"
 DEFAULT_API_URL = "https://clinicaltrials.gov/api/v2"
@@ -45,9 +40,15 @@ DEFAULT_DIGEST_CRON = "0 7 * * mon"
 CONFIG_FILE_NAME = "tracker.toml"
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Every setting the tracker reads, with its default."""
+SECRETS = frozenset({"smtp_password", "web_token"})
+MASK = "********"
+
+
+class Settings(NamedTuple):
+    """Every setting the tracker reads, with its default. A named tuple rather than a
+    dataclass, and in a module without `from __future__ import annotations` (whose string
+    annotations a named tuple compiles one by one): start-up is most of a read command's
+    time."""
 
     database_url: str = DEFAULT_DATABASE_URL
     ctgov_api_url: str = DEFAULT_API_URL
@@ -57,17 +58,25 @@ class Settings:
     smtp_host: str | None = None
     smtp_port: int = DEFAULT_SMTP_PORT
     smtp_user: str | None = None
-    smtp_password: str | None = field(default=None, repr=False)
+    smtp_password: str | None = None
     smtp_from: str | None = None
     smtp_plaintext_login: bool = False
     digest_to: tuple[str, ...] = ()
     sync_cron: str = DEFAULT_SYNC_CRON
     digest_cron: str = DEFAULT_DIGEST_CRON
-    web_token: str | None = field(default=None, repr=False)
+    web_token: str | None = None
+
+    def __repr__(self) -> str:
+        shown = (f"{name}={getattr(self, name)!r}" for name in self._fields if name not in SECRETS)
+        return f"Settings({', '.join(shown)})"
 
     @property
-    def zone(self) -> ZoneInfo:
+    def zone(self) -> "ZoneInfo":
         """The configured time zone, else the machine's."""
+        from zoneinfo import ZoneInfo
+
+        import tzlocal
+
         if self.timezone is None:
             return ZoneInfo(tzlocal.get_localzone_name() or "UTC")
         return ZoneInfo(self.timezone)
@@ -105,6 +114,8 @@ def _rate(name: str, value: Any) -> float:
 
 
 def _api_url(name: str, value: Any) -> str:
+    from urllib.parse import urlsplit
+
     text = _text(name, value).rstrip("/")
     try:
         parts = urlsplit(text)
@@ -129,6 +140,8 @@ def _days(name: str, value: Any) -> int:
 
 
 def _zone(name: str, value: Any) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     text = _text(name, value)
     try:
         ZoneInfo(text)
@@ -200,6 +213,8 @@ def _read_file(path: Path, required: bool) -> dict[str, Any]:
         if required:
             raise ConfigError(f"TRACKER_CONFIG: no such file {path}")
         return {}
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -212,12 +227,7 @@ def _read_file(path: Path, required: bool) -> dict[str, Any]:
     return data
 
 
-SECRETS = frozenset({"smtp_password", "web_token"})
-MASK = "********"
-
-
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """Where one effective setting came from: `default`, the file's path, or `environment`."""
 
     name: str
@@ -235,11 +245,11 @@ def _gather(
     path = Path(named) if named else (cwd or Path.cwd()) / CONFIG_FILE_NAME
     raw = _read_file(path, required=bool(named))
     origins = dict.fromkeys(raw, str(path))
-    for setting in fields(Settings):
-        value = env.get(variable_name(setting.name))
+    for name in Settings._fields:
+        value = env.get(variable_name(name))
         if value is not None and value != "":
-            raw[setting.name] = value
-            origins[setting.name] = "environment"
+            raw[name] = value
+            origins[name] = "environment"
     return raw, origins
 
 
@@ -289,13 +299,32 @@ def describe_settings(
     settings = _settings(raw, origins)
     return [
         Source(
-            setting.name,
-            variable_name(setting.name),
-            _shown(setting.name, getattr(settings, setting.name)),
-            origins.get(setting.name, "default"),
+            name,
+            variable_name(name),
+            _shown(name, getattr(settings, name)),
+            origins.get(name, "default"),
         )
-        for setting in fields(Settings)
+        for name in Settings._fields
     ]
+
+
+def terminal_columns(fallback: int = 80) -> int:
+    """`COLUMNS`, else the width of the terminal on standard output, else `fallback`: what
+    `shutil.get_terminal_size` answers, without importing `shutil` (and its archive codecs)
+    at every command's start-up."""
+    import sys
+
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        columns = 0
+    return columns or fallback
 
 
 def login_name() -> str:

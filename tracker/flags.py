@@ -1,4 +1,4 @@
-"""Listing flags and acknowledging them."""
+"""Acknowledging flags (listed by `tracker.flag_list`)."""
 
 from __future__ import annotations
 
@@ -11,40 +11,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from claims.query import get_claim
-from db.models import Flag, Study
+from db.models import Flag
 from tracker.errors import UsageError
-
-
-def list_flags(
-    session: Session, *, claim_id: str | None = None, include_acknowledged: bool = False
-) -> list[dict[str, Any]]:
-    """Open flags (or all of them), oldest first, with their study's title and status."""
-    query = select(Flag, Study.brief_title, Study.overall_status).join(
-        Study, Study.nct_id == Flag.nct_id
-    )
-    if claim_id is not None:
-        get_claim(session, claim_id)
-        query = query.where(Flag.claim_id == claim_id)
-    if not include_acknowledged:
-        query = query.where(Flag.acknowledged_at.is_(None))
-    rows = session.execute(query.order_by(Flag.raised_at, Flag.id))
-    return [_record(flag, title, status) for flag, title, status in rows]
-
-
-def _record(flag: Flag, title: str | None, status: str | None) -> dict[str, Any]:
-    return {
-        "id": flag.id,
-        "claim_id": flag.claim_id,
-        "nct_id": flag.nct_id,
-        "kind": flag.kind,
-        "effective_on": flag.effective_on,
-        "reason": flag.reason,
-        "raised_at": flag.raised_at,
-        "acknowledged_at": flag.acknowledged_at,
-        "note": flag.note,
-        "title": title,
-        "status": status,
-    }
 
 
 @dataclass

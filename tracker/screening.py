@@ -1,4 +1,5 @@
-"""A claim's linked trials by relevance, and the screening decisions people make on them.
+"""The screening decisions people make on a claim's linked trials (listed by
+`tracker.trial_list`).
 
 A decision is a row of `screening_decisions` (who, when, include or exclude, a note); the
 newest one is also the link's `screening`, which the sync never writes, so decisions
@@ -17,62 +18,10 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from claims.query import get_claim
-from db.enums import TIER_RANK, Decision
-from db.models import ClaimStudy, ClaimSyncState, Flag, ScreeningDecision, Study
+from db.enums import Decision
+from db.models import ClaimStudy, ClaimSyncState, Flag, ScreeningDecision
 from db.trial_counts import refresh_trial_counts
 from tracker.errors import UsageError
-from tracker.relevance.links import counts_for_claim
-
-
-def claim_trials(
-    session: Session, claim_id: str, tiers: Sequence[str] = (), *, history: bool = False
-) -> list[dict[str, Any]]:
-    """The claim's matching trials, best tier and score first, with their reasons and
-    screening; `tiers` limits them; `history` adds every decision, oldest first."""
-    claim = get_claim(session, claim_id)
-    query = (
-        select(ClaimStudy, Study.brief_title, Study.overall_status, Study.phases)
-        .join(Study, Study.nct_id == ClaimStudy.nct_id)
-        .where(ClaimStudy.claim_id == claim_id, ClaimStudy.is_matching)
-    )
-    if tiers:
-        query = query.where(ClaimStudy.relevance_tier.in_(list(tiers)))
-    decisions: dict[str, list[dict[str, Any]]] = {}
-    if history:
-        for row in session.scalars(
-            select(ScreeningDecision)
-            .where(ScreeningDecision.claim_id == claim_id)
-            .order_by(ScreeningDecision.id)
-        ):
-            decisions.setdefault(row.nct_id, []).append(_decision(row))
-    trials = [
-        {
-            "nct_id": link.nct_id,
-            "tier": link.relevance_tier,
-            "score": link.relevance_score,
-            "screening": link.screening,
-            "counts": counts_for_claim(link.relevance_tier, link.screening, claim.min_relevance),
-            "title": title,
-            "status": status,
-            "phase": "/".join(phases),
-            "reasons": [reason["text"] for reason in link.relevance_reasons],
-            **({"decisions": decisions.get(link.nct_id, [])} if history else {}),
-        }
-        for link, title, status, phases in session.execute(query)
-    ]
-    trials.sort(
-        key=lambda t: (-TIER_RANK.get(t["tier"] or "", 0), -(t["score"] or 0.0), t["nct_id"])
-    )
-    return trials
-
-
-def _decision(row: ScreeningDecision) -> dict[str, Any]:
-    return {
-        "decision": row.decision,
-        "note": row.note,
-        "by": row.decided_by,
-        "at": row.decided_at,
-    }
 
 
 def screen(

@@ -1,32 +1,37 @@
 """Each claim's evidence status, read from the `claim_evidence_status` view.
 
-Core only, no ORM models: `tracker status` is the command people run most, and loading
-the mapped models would cost it more than the query does.
+Plain SQL through a `db.reader.Reader`, no SQLAlchemy: `tracker status` is the command
+people run most, and loading SQLAlchemy would cost it more than the query does.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, column, select, table
-
 from db.enums import ClaimStatus, Tier
-from db.views import FLAG_COLUMNS, STATUS_GROUPS, claim_evidence_status
+from db.reader import Reader
+from db.view_columns import FLAG_COLUMNS, STATUS_COLUMNS, STATUS_GROUPS
 
-_claims = table("claims", column("id"), column("article_id"), column("position"))
+_SELECT = (
+    f"SELECT {', '.join(f'v.{name}' for name in STATUS_COLUMNS)}"
+    " FROM claim_evidence_status v JOIN claims c ON c.id = v.claim_id"
+)
+_ORDER = " ORDER BY c.article_id, c.position, c.id"
 
 
-def status_rows(connection: Connection, claim_id: str | None = None) -> list[dict[str, Any]]:
+def status_rows(reader: Reader, claim_id: str | None = None) -> list[dict[str, Any]]:
     """The view's rows in catalog order: every active claim, or the one named, active or
-    retired (none when no claim has that id: the view has a row for every claim)."""
-    view = claim_evidence_status
-    query = select(view).join(_claims, _claims.c.id == view.c.claim_id)
+    retired (none when no claim has that id: the view has a row for every claim).
+
+    Active claims are picked here, not in SQL: PostgreSQL plans any filter on the claim's
+    status into the view's aggregates (4.1 s instead of 18 ms at 1,000 claims), and the
+    retired ones are few."""
     if claim_id is not None:
-        query = query.where(view.c.claim_id == claim_id)
-    else:
-        query = query.where(view.c.claim_status == ClaimStatus.ACTIVE.value)
-    order = (_claims.c.article_id, _claims.c.position, _claims.c.id)
-    return [dict(row._mapping) for row in connection.execute(query.order_by(*order))]
+        return reader.rows(
+            f"{_SELECT} WHERE v.claim_id = :claim_id{_ORDER}", {"claim_id": claim_id}
+        )
+    rows = reader.rows(f"{_SELECT}{_ORDER}")
+    return [row for row in rows if row["claim_status"] == ClaimStatus.ACTIVE.value]
 
 
 def nested(row: dict[str, Any]) -> dict[str, Any]:

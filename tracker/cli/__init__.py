@@ -10,8 +10,7 @@ its `run_*` function: every command would otherwise pay for all of them at start
 from __future__ import annotations
 
 import argparse
-import difflib
-import logging
+import importlib
 import os
 import re
 import sys
@@ -23,19 +22,8 @@ from tracker.interrupts import Interrupts, exit_quietly_until_handled
 
 exit_quietly_until_handled()
 
-from tracker.cli import (  # noqa: E402
-    claims,
-    db,
-    demo,
-    digest,
-    flags,
-    serve,
-    settings,
-    status,
-    sync,
-    trials,
-)
 from tracker.cli.context import Context  # noqa: E402
+from tracker.cli.help import TerminalFormatter  # noqa: E402
 from tracker.cli.safe_text import for_terminal  # noqa: E402
 from tracker.config import Settings, load_settings  # noqa: E402
 from tracker.errors import REPORTABLE  # noqa: E402
@@ -44,6 +32,21 @@ EXAMPLES = """examples:
   tracker demo                                       # the whole loop offline, in ./tracker-demo
   tracker claims load && tracker sync && tracker status
   tracker COMMAND --help"""
+
+COMMAND_MODULES = {
+    "demo": "demo",
+    "db": "db",
+    "claims": "claims",
+    "sync": "sync",
+    "status": "status",
+    "trials": "trials",
+    "screen": "trials",
+    "flags": "flags",
+    "digest": "digest",
+    "serve": "serve",
+    "config": "settings",
+}
+"""The module in `tracker.cli` that registers each built-in command, in `--help`'s order."""
 
 COMMAND_PLUGINS = "tracker.commands"
 """Entry points that add commands: `jobs` adds `schedule` without `tracker` importing it."""
@@ -70,6 +73,8 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:
         match = _INVALID_CHOICE.search(message)
         if match is not None:
+            import difflib
+
             choices = re.findall(r"'([^']*)'", match.group(2))
             close = difflib.get_close_matches(match.group(1), choices, n=1, cutoff=0.5)
             if close:
@@ -103,12 +108,19 @@ def _add_common_options(parser: argparse.ArgumentParser) -> None:
                 _add_common_options(child)
 
 
-def _needs_plugins(argv: Sequence[str], built_in: Sequence[str]) -> bool:
-    """Whether the command line may name a plugin command (or asks for help on them all):
-    finding plugins reads every installed package's metadata, which built-in commands
-    need not wait for."""
-    command = next((arg for arg in argv if not arg.startswith("-")), None)
-    return command is None or command not in built_in
+def _modules_needed(argv: Sequence[str]) -> list[str] | None:
+    """The `tracker.cli` modules whose commands `argv` can reach: none for `--version`,
+    one for a built-in command, None (every one, plugins too) for help or anything else.
+    Each module imported costs start-up, and finding plugins reads every installed
+    package's metadata."""
+    for arg in argv:
+        if arg in ("-h", "--help"):
+            return None
+        if arg == "--version":
+            return []
+        if not arg.startswith("-"):
+            return [COMMAND_MODULES[arg]] if arg in COMMAND_MODULES else None
+    return None
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -117,7 +129,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         prog="tracker",
         description="Keep article claims tied to the ClinicalTrials.gov studies that bear on them.",
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=TerminalFormatter,
     )
     parser.add_argument("--version", action=_Version)
     parser.add_argument(
@@ -127,9 +139,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "-q", "--quiet", action="store_true", help="print nothing but errors and results"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (demo, db, claims, sync, status, trials, flags, digest, serve, settings):
-        module.register(commands)
-    if argv is None or _needs_plugins(argv, list(commands.choices)):
+    needed = None if argv is None else _modules_needed(argv)
+    for module in dict.fromkeys(COMMAND_MODULES.values()) if needed is None else needed:
+        importlib.import_module(f"tracker.cli.{module}").register(commands)
+    if needed is None:
         from importlib.metadata import entry_points
 
         for plugin in entry_points(group=COMMAND_PLUGINS):
@@ -151,17 +164,28 @@ def _interrupted() -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(argv).parse_args(argv)
+    if args.verbose or getattr(args, "logs", True):
+        _configure_logging(args)
+    INTERRUPTS.install()
+    status = _run(args)
+    if INTERRUPTS.signum is not None and status != INTERRUPTS.exit_status:
+        status = _interrupted()
+    return status
+
+
+def _configure_logging(args: argparse.Namespace) -> None:
+    """Warnings (`-v`: details, `-q`: only errors) as `tracker: LEVEL: message` lines.
+
+    Commands that log nothing (the read commands: `logs` off) skip this unless `-v` asks:
+    importing `logging` is a tenth of what `tracker status` costs."""
+    import logging
+
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.ERROR if args.quiet else logging.WARNING,
         format="tracker: %(levelname)s: %(message)s",
         stream=sys.stderr,
         force=True,
     )
-    INTERRUPTS.install()
-    status = _run(args)
-    if INTERRUPTS.signum is not None and status != INTERRUPTS.exit_status:
-        status = _interrupted()
-    return status
 
 
 def _run(args: argparse.Namespace) -> int:

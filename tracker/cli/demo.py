@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from tracker.cli.context import Context
 from tracker.cli.help import add_command
 from tracker.errors import UsageError
 
 if TYPE_CHECKING:
+    from tracker.config import Settings
     from tracker.fake_registry import FakeCtgov
 
 DEFAULT_FOLDER = Path("tracker-demo")
@@ -27,11 +27,12 @@ SYNC_TIME = time(2, 30)
 READ_TIME = time(9, 0)
 
 
-@dataclass
 class DemoContext(Context):
     """A context whose clock the demo sets."""
 
-    clock: datetime = field(default_factory=lambda: datetime.now(UTC))
+    def __init__(self, settings: Settings, *, out: TextIO, err: TextIO, clock: datetime) -> None:
+        super().__init__(settings, out=out, err=err)
+        self.clock = clock
 
     def now(self) -> datetime:
         return self.clock

@@ -53,7 +53,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--claim", metavar="CLAIM_ID", help="only this claim's flags")
     parser.add_argument("--all", action="store_true", help="acknowledged flags too")
     add_format_option(parser)
-    parser.set_defaults(run=run_list)
+    parser.set_defaults(run=run_list, logs=False)
     actions = parser.add_subparsers(dest="flags_command", metavar="COMMAND")
     ack = add_command(
         actions,
@@ -80,14 +80,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="this flag (repeatable)",
     )
     ack.add_argument("--note", help="a note kept with the acknowledgement")
-    ack.set_defaults(run=run_ack)
+    ack.set_defaults(run=run_ack, logs=True)
 
 
 def run_list(ctx: Context, args: argparse.Namespace) -> int:
-    from tracker.flags import list_flags
+    from tracker.flag_list import list_flags
 
-    with ctx.transaction() as session:
-        flags = list_flags(session, claim_id=args.claim, include_acknowledged=args.all)
+    with ctx.reads() as reader:
+        flags = list_flags(reader, claim_id=args.claim, include_acknowledged=args.all)
     table = TABLE_FIELDS + (("acknowledged_at",) if args.all else ())
     emit(flags, args.format, ctx.out, fields=FIELDS, table=table)
     return 0

@@ -6,12 +6,22 @@ import argparse
 import textwrap
 from collections.abc import Sequence
 
+from tracker.config import terminal_columns
+
 HELP_WIDTH = 88
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     def __init__(self, prog: str) -> None:
         super().__init__(prog, width=HELP_WIDTH, max_help_position=32)
+
+
+class TerminalFormatter(argparse.RawDescriptionHelpFormatter):
+    """`tracker --help` as wide as the terminal, measured as argparse would but without
+    the `shutil` import argparse makes for it (every `add_argument` builds a formatter)."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=terminal_columns() - 2)
 
 
 def page(

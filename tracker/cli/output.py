@@ -1,15 +1,17 @@
-"""Rendering listings as a table (for people), JSON (one document) or CSV."""
+"""Rendering listings as a table (for people), JSON (one document) or CSV.
+
+`json` and `csv` are imported by the format that needs them: this module is on every read
+command's start-up, and most print a table."""
 
 from __future__ import annotations
 
-import csv
-import json
-import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from itertools import repeat
 from typing import Any, Literal, TextIO
 
 from tracker.cli.safe_text import for_spreadsheet, for_terminal
+from tracker.config import terminal_columns
 
 Format = Literal["table", "wide", "json", "csv"]
 FORMATS: tuple[Format, ...] = ("table", "json", "csv")
@@ -30,23 +32,44 @@ def _json_default(value: Any) -> Any:
 
 
 def write_json(document: Any, out: TextIO) -> None:
+    import json
+
     json.dump(document, out, indent=2, ensure_ascii=False, default=_json_default)
     out.write("\n")
+
+
+_PLAIN = (str, int, float, type(None), date, list, tuple)
+"""Values that are no mapping: checked first, as a mapping check costs several times more
+and listings of thousands of rows make tens of thousands of them."""
 
 
 def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     """Nested mappings become dotted keys: {"a": {"b": 1}} → {"a.b": 1}."""
     flat: dict[str, Any] = {}
     for key, value in record.items():
-        if isinstance(value, Mapping):
-            flat.update(flatten(value, f"{prefix}{key}."))
-        else:
+        if isinstance(value, _PLAIN) or not isinstance(value, Mapping):
             flat[f"{prefix}{key}"] = value
+        else:
+            flat.update(flatten(value, f"{prefix}{key}."))
     return flat
+
+
+_MISSING = object()
+
+
+def _values(record: Mapping[str, Any], fields: Sequence[str]) -> list[Any]:
+    """`fields` of `record` as `flatten` names them, flattening only a record that needs it."""
+    values = [record.get(field, _MISSING) for field in fields]
+    if _MISSING not in values and all(map(isinstance, values, repeat(_PLAIN))):
+        return values
+    flat = flatten(record)
+    return [flat.get(field) for field in fields]
 
 
 def cell(value: Any, separator: str = ", ") -> str:
     """One value as text: lists joined, dates in ISO form, booleans as yes/no."""
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -66,7 +89,7 @@ def _clip(text: str, width: int) -> str:
 
 def terminal_width() -> int:
     """`COLUMNS`, else the terminal's width, else 80."""
-    return shutil.get_terminal_size((80, 24)).columns
+    return terminal_columns(80)
 
 
 def fit_widths(natural: Sequence[int], minimum: Sequence[int], width: int) -> list[int] | None:
@@ -91,10 +114,29 @@ def _write_records(headers: Sequence[str], body: list[list[str]], out: TextIO, w
     """One vertical record per row, as `psql \\x` prints them."""
     label = max(len(header) for header in headers)
     room = max(width - label - 3, MIN_COLUMN)
+    labels = [header.ljust(label) for header in headers]
+    lines: list[str] = []
     for number, line in enumerate(body, 1):
-        out.write((f"-[ RECORD {number} ]" + "-" * width)[:width] + "\n")
-        for header, text in zip(headers, line, strict=True):
-            out.write(f"{header.ljust(label)} | {_clip(text, room)}".rstrip() + "\n")
+        lines.append((f"-[ RECORD {number} ]" + "-" * width)[:width])
+        lines += [
+            f"{name} | {_clip(text, room)}".rstrip()
+            for name, text in zip(labels, line, strict=True)
+        ]
+    out.write("\n".join(lines) + "\n")
+
+
+def _column_texts(values: Sequence[Any], clip: bool) -> list[str]:
+    """One column's values as safe text, cut at `MAX_CELL` when `clip`. Column by column,
+    so that a column of printable text (nearly every one) is checked in one call."""
+    if all(type(value) is str for value in values):
+        texts = list(values)
+    else:
+        texts = [cell(value) for value in values]
+    if not "".join(texts).isprintable():
+        texts = [for_terminal(text) for text in texts]
+    if clip:
+        texts = [text if len(text) <= MAX_CELL else _clip(text, MAX_CELL) for text in texts]
+    return texts
 
 
 def write_table(
@@ -112,32 +154,35 @@ def write_table(
         out.write("(none)\n")
         return
     headers = [field.replace("_", " ") for field in fields]
-    flat = [flatten(row) for row in rows]
-    body = [[for_terminal(cell(row.get(field))) for field in fields] for row in flat]
-    if not wide:
-        body = [[_clip(text, MAX_CELL) for text in line] for line in body]
-    natural = [max(len(text) for text in column) for column in zip(headers, *body, strict=True)]
+    values = zip(*(_values(row, fields) for row in rows), strict=True)
+    columns = [_column_texts(column, not wide) for column in values]
+    longest = [max(map(len, column)) for column in columns]
+    natural = [max(len(h), n) for h, n in zip(headers, longest, strict=True)]
     widths: list[int] | None = natural
     if not wide:
         width = terminal_width() if width is None else width
         minimum = [
-            n if max(map(len, column)) <= RIGID else min(n, max(len(h), MIN_COLUMN))
-            for n, h, column in zip(natural, headers, zip(*body, strict=True), strict=True)
+            n if most <= RIGID else min(n, max(len(h), MIN_COLUMN))
+            for n, h, most in zip(natural, headers, longest, strict=True)
         ]
         widths = fit_widths(natural, minimum, width)
         if widths is None:
-            _write_records(headers, body, out, width)
+            _write_records(headers, [list(line) for line in zip(*columns, strict=True)], out, width)
             return
-    for line in [headers, *body]:
-        out.write(
-            "  ".join(
-                _clip(text, size).ljust(size) for text, size in zip(line, widths, strict=True)
-            ).rstrip()
-        )
-        out.write("\n")
+    cut = [
+        column if most <= size else [_clip(text, size) for text in column]
+        for column, most, size in zip(columns, longest, widths, strict=True)
+    ]
+    line = "  ".join(f"{{:<{size}}}" for size in widths)
+    heading = [_clip(h, size) for h, size in zip(headers, widths, strict=True)]
+    lines = [line.format(*heading).rstrip()]
+    lines += [line.format(*texts).rstrip() for texts in zip(*cut, strict=True)]
+    out.write("\n".join(lines) + "\n")
 
 
 def write_csv(rows: Iterable[Mapping[str, Any]], fields: Sequence[str], out: TextIO) -> None:
+    import csv
+
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(fields)
     for row in rows:

@@ -11,23 +11,34 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
-_ESCAPE_SEQUENCE = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, screen clearing
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: window titles, hyperlinks
-    r"|\x1b[@-_]?"  # any other escape
-    r"|\x9b[0-?]*[ -/]*[@-~]"  # CSI in its one-byte C1 form
-)
-_BREAKS = re.compile(r"[\t\n\r\v\f\x85\u2028\u2029]")
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Escape sequences, line breaks and other controls; compiled on first use, as most
+    text is printable and never needs them."""
+    escape_sequence = re.compile(
+        r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, screen clearing
+        r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: window titles, hyperlinks
+        r"|\x1b[@-_]?"  # any other escape
+        r"|\x9b[0-?]*[ -/]*[@-~]"  # CSI in its one-byte C1 form
+    )
+    breaks = re.compile(r"[\t\n\r\v\f\x85\u2028\u2029]")
+    controls = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+    return escape_sequence, breaks, controls
+
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def for_terminal(text: str) -> str:
     """`text` as one line with nothing a terminal would act on."""
-    text = _ESCAPE_SEQUENCE.sub("", text)
-    return _CONTROLS.sub("", _BREAKS.sub(" ", text))
+    if text.isprintable():  # every character dropped or replaced below is unprintable
+        return text
+    escape_sequence, breaks, controls = _patterns()
+    return controls.sub("", breaks.sub(" ", escape_sequence.sub("", text)))
 
 
 def for_spreadsheet(value: Any, text: str) -> str:

@@ -28,10 +28,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run_config(ctx: Context, args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
     from tracker.config import describe_settings
 
-    rows = [asdict(source) for source in describe_settings()]
+    rows = [source._asdict() for source in describe_settings()]
     emit(rows, args.format, ctx.out, fields=FIELDS, table=TABLE)
     return 0

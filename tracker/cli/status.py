@@ -41,23 +41,22 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "claim_id", nargs="?", metavar="CLAIM_ID", help="one claim (default: all active)"
     )
     add_format_option(parser)
-    parser.set_defaults(run=run_status)
+    parser.set_defaults(run=run_status, logs=False)
 
 
 def _csv_fields() -> tuple[str, ...]:
-    from db.views import claim_evidence_status
+    from db.view_columns import STATUS_COLUMNS
 
-    return tuple(
-        column.name for column in claim_evidence_status.columns if column.name != "claim_status"
-    )
+    return tuple(name for name in STATUS_COLUMNS if name != "claim_status")
 
 
 def _table_row(row: dict[str, Any]) -> dict[str, Any]:
-    from db.views import FLAG_COLUMNS, STATUS_GROUPS
+    from db.view_columns import FLAG_COLUMNS, STATUS_GROUPS
 
     groups = ", ".join(f"{row[group]} {group}" for group in STATUS_GROUPS if row[group])
     return {
-        **row,
+        "claim_id": row["claim_id"],
+        "evidence_level": row["evidence_level"],
         "trials": f"{row['trials_total']} ({groups})" if groups else str(row["trials_total"]),
         "results": row["with_results"],
         "phase": row["highest_phase"],
@@ -70,8 +69,8 @@ def _table_row(row: dict[str, Any]) -> dict[str, Any]:
 def run_status(ctx: Context, args: argparse.Namespace) -> int:
     from tracker.status import nested, status_rows
 
-    with ctx.connection() as connection:
-        rows = status_rows(connection, args.claim_id)
+    with ctx.reads() as reader:
+        rows = status_rows(reader, args.claim_id)
     if args.claim_id is not None and not rows:
         raise UnknownClaim(args.claim_id)
     if args.format == "json":

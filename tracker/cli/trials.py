@@ -52,7 +52,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--history", action="store_true", help="add every screening decision (JSON only)"
     )
     add_format_option(trials)
-    trials.set_defaults(run=run_trials)
+    trials.set_defaults(run=run_trials, logs=False)
 
     screen = add_command(
         commands,
@@ -80,11 +80,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run_trials(ctx: Context, args: argparse.Namespace) -> int:
-    from tracker.screening import claim_trials
+    from tracker.trial_list import claim_trials
 
-    with ctx.transaction() as session:
+    with ctx.reads() as reader:
         trials = claim_trials(
-            session, args.claim_id, args.tiers, history=args.history and args.format == "json"
+            reader, args.claim_id, args.tiers, history=args.history and args.format == "json"
         )
     fields = (*FIELDS, "decisions") if args.history and args.format == "json" else FIELDS
     emit(trials, args.format, ctx.out, fields=fields, table=TABLE_FIELDS)

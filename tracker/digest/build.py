@@ -31,10 +31,11 @@ from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from claims.query import list_claims
+from db.counting import counts_for_claim
+from db.engine import CoreReader
 from db.enums import SEVERITY_RANK, ClaimStatus, Decision, EventKind, FlagKind, Severity, Tier
 from db.models import Claim, ClaimStudy, Flag, Study, StudyEvent
 from tracker.digest.week import IsoWeek
-from tracker.relevance.links import counts_for_claim
 from tracker.status import nested, status_rows
 from tracker.sync.severity import at_least, flag_severity, highest
 from tracker.trials import events_for_claims
@@ -243,7 +244,8 @@ def build_digest(
         .order_by(Flag.id)
     ).all()
     events = events_for_claims(session, claim_ids, start, end, detail_of=_DETAILED)
-    statuses = {row["claim_id"]: nested(row) for row in status_rows(session.connection())}
+    status = status_rows(CoreReader(session.connection()))
+    statuses = {row["claim_id"]: nested(row) for row in status}
     standing = _standing(
         session, claim_ids, [*(f.nct_id for f in flags), *(e["nct_id"] for e in events)]
     )

@@ -22,11 +22,12 @@ from typing import Any, Literal
 from sqlalchemy import Connection, select
 
 from claims.spec import Topic
+from db.counting import counts_for_claim
 from db.enums import ClaimStatus, EventKind
 from db.models import Claim, ClaimStudy, ClaimSyncState, Flag, Study, StudyEvent
 from db.trial_counts import refresh_trial_counts
 from tracker.ctgov.records import PartialDate, StudyRecord
-from tracker.relevance.links import counts_for_claim, link_relevance
+from tracker.relevance.links import link_relevance
 from tracker.sync.flag_rules import Seen, StudyFacts, Transition, due_flags
 from tracker.sync.matching import TopicMatcher
 from tracker.sync.merges import follow_merges

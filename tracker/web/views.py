@@ -8,15 +8,17 @@ from urllib.parse import quote
 
 from claims.errors import UnknownClaim
 from claims.query import list_claims
-from db.engine import transaction
+from db.engine import CoreReader, transaction
 from db.enums import TIER_RANK, Decision
 from tracker.digest.build import build_digest
 from tracker.digest.history import digest_weeks
 from tracker.digest.render import render
 from tracker.digest.week import IsoWeek
-from tracker.flags import acknowledge, list_flags
-from tracker.screening import claim_trials, screen
+from tracker.flag_list import list_flags
+from tracker.flags import acknowledge
+from tracker.screening import screen
 from tracker.status import nested, status_rows
+from tracker.trial_list import claim_trials
 from tracker.trials import claim_with_trials, references_of, study_links
 from tracker.web import feeds
 from tracker.web.errors import NotFound, WebError
@@ -37,7 +39,7 @@ TIERS = ("direct", "indirect", "background", None)
 
 def claims_page(desk: Desk, request: Request) -> Response:
     with transaction(desk.engine) as session:
-        rows = [nested(row) for row in status_rows(session.connection())]
+        rows = [nested(row) for row in status_rows(CoreReader(session.connection()))]
         texts = {claim.id: claim.text for claim in list_claims(session)}
     articles = sorted({row["article_id"] for row in rows})
     levels = sorted({row["evidence_level"] for row in rows})
@@ -69,9 +71,10 @@ def claim_page(desk: Desk, request: Request) -> Response:
             record = claim_with_trials(session, claim_id, history=True)
         except UnknownClaim:
             raise NotFound(f"no claim with id {claim_id}") from None
-        judged = claim_trials(session, claim_id, history=True)
-        flags = list_flags(session, claim_id=claim_id)
-        (status,) = status_rows(session.connection(), claim_id)
+        reader = CoreReader(session.connection())
+        judged = claim_trials(reader, claim_id, history=True)
+        flags = list_flags(reader, claim_id=claim_id)
+        (status,) = status_rows(reader, claim_id)
         references = references_of(session, claim_id)
     details = {trial["nct_id"]: trial for trial in record["trials"]}
     for trial in judged:
@@ -127,7 +130,8 @@ def acknowledge_flags(desk: Desk, request: Request) -> Response:
     named = form.get("flag_id", "").strip()
     with decision(desk.engine) as session:
         try:
-            open_ids = {flag["id"] for flag in list_flags(session, claim_id=claim_id)}
+            listed = list_flags(CoreReader(session.connection()), claim_id=claim_id)
+            open_ids = {flag["id"] for flag in listed}
         except UnknownClaim:
             raise NotFound(f"no claim with id {claim_id}") from None
         if named:
@@ -143,10 +147,11 @@ def queue_page(desk: Desk, request: Request) -> Response:
     """Trials that count for their claim only if a person includes them, best first."""
     waiting: list[dict[str, Any]] = []
     with transaction(desk.engine) as session:
-        for row in status_rows(session.connection()):
+        reader = CoreReader(session.connection())
+        for row in status_rows(reader):
             if not row["awaiting_screening"]:
                 continue
-            for trial in claim_trials(session, row["claim_id"]):
+            for trial in claim_trials(reader, row["claim_id"]):
                 if trial["screening"] is None and not trial["counts"]:
                     waiting.append({**trial, "claim_id": row["claim_id"]})
     waiting.sort(
@@ -184,7 +189,7 @@ def trial_page(desk: Desk, request: Request) -> Response:
 
 def all_flags_feed(desk: Desk, request: Request) -> Response:
     with transaction(desk.engine) as session:
-        flags = list_flags(session, include_acknowledged=True)
+        flags = list_flags(CoreReader(session.connection()), include_acknowledged=True)
     return feeds.flags_feed(desk.pages, request, flags, None)
 
 
@@ -192,7 +197,8 @@ def claim_feed(desk: Desk, request: Request) -> Response:
     claim_id = request.params["claim_id"]
     with transaction(desk.engine) as session:
         try:
-            flags = list_flags(session, claim_id=claim_id, include_acknowledged=True)
+            reader = CoreReader(session.connection())
+            flags = list_flags(reader, claim_id=claim_id, include_acknowledged=True)
         except UnknownClaim:
             raise NotFound(f"no claim with id {claim_id}") from None
     return feeds.flags_feed(desk.pages, request, flags, claim_id)

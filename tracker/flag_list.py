@@ -1,0 +1,35 @@
+"""Listing flags (`tracker flags`, the desk), with plain SQL through a `db.reader.Reader`:
+the command answers without loading SQLAlchemy or the ORM models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claims.lookup import claim_row
+from db.dbapi import utc_datetime
+from db.reader import Reader
+
+_SELECT = (
+    "SELECT f.id, f.claim_id, f.nct_id, f.kind, f.effective_on, f.reason, f.raised_at,"
+    " f.acknowledged_at, f.note, s.brief_title AS title, s.overall_status AS status"
+    " FROM flags f JOIN studies s ON s.nct_id = f.nct_id"
+)
+
+
+def list_flags(
+    reader: Reader, *, claim_id: str | None = None, include_acknowledged: bool = False
+) -> list[dict[str, Any]]:
+    """Open flags (or all of them), oldest first, with their study's title and status."""
+    where, params = [], {}
+    if claim_id is not None:
+        claim_row(reader, claim_id)
+        where.append("f.claim_id = :claim_id")
+        params["claim_id"] = claim_id
+    if not include_acknowledged:
+        where.append("f.acknowledged_at IS NULL")
+    sql = _SELECT + (f" WHERE {' AND '.join(where)}" if where else "")
+    rows = reader.rows(f"{sql} ORDER BY f.raised_at, f.id", params)
+    for row in rows:
+        row["raised_at"] = utc_datetime(row["raised_at"])
+        row["acknowledged_at"] = utc_datetime(row["acknowledged_at"])
+    return rows
