@@ -23,6 +23,7 @@ from typing import Any
 import orjson
 
 from benchmarks import vocabulary
+from tracker.fake_registry.stored import encode
 
 DATA_TIMESTAMP = "2026-03-25T09:00:05"
 CHANGED_DATA_TIMESTAMP = "2026-03-26T09:00:05"
@@ -112,8 +113,7 @@ def generate(scale: Scale, seed: int = 2026) -> Registry:
     )
     listed = _concepts_of_studies(rng, scale, concepts, fillers)
     studies = [
-        orjson.dumps(_study(rng, index, conditions, pools))
-        for index, conditions in enumerate(listed)
+        encode(_study(rng, index, conditions, pools)) for index, conditions in enumerate(listed)
     ]
     claims = [_claim(rng, index, concepts, pools.drugs) for index in range(scale.claims)]
     return Registry(scale, studies, claims)

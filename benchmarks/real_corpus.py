@@ -18,9 +18,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from benchmarks.corpus import Registry
+from tracker.fake_registry.stored import encode
 
 DEFAULT_FOLDER = Path(__file__).resolve().parent.parent.parent / "shared" / "ctgov" / "corpus"
 """`../shared/ctgov/corpus` beside the repository, where the project keeps its real records."""
@@ -37,7 +36,7 @@ def read_records(folder: Path) -> list[dict[str, Any]]:
 def dressed(registry: Registry, records: list[dict[str, Any]]) -> Registry:
     """`registry` with each study in the clothes of a real record."""
     studies = [
-        orjson.dumps(_dress(study, records[i % len(records)]))
+        encode(_dress(study, records[i % len(records)]))
         for i, study in enumerate(registry.records())
     ]
     return Registry(registry.scale, studies, registry.claims)
