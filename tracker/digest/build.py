@@ -90,8 +90,13 @@ def _standing(
     session: Session, claim_ids: list[str], nct_ids: Iterable[str]
 ) -> dict[tuple[str, str], str | None]:
     """For each (claim, study) of the week's changes: None when the trial counts for the
-    claim, else its tier or `excluded`, under which its changes are folded."""
+    claim, else its tier or `excluded`, under which its changes are folded.
+
+    The links are found by study alone and the claims kept here: given both IN-lists,
+    SQLite probes `claim_studies` once per (claim, study) pair, 5 million probes a batch
+    at 1,000 claims (37 s of an import week's digest)."""
     wanted = sorted(set(nct_ids))
+    claims = set(claim_ids)
     found: dict[tuple[str, str], str | None] = {}
     for start in range(0, len(wanted), STUDY_BATCH):
         rows = session.execute(
@@ -103,12 +108,11 @@ def _standing(
                 Claim.min_relevance,
             )
             .join(Claim, Claim.id == ClaimStudy.claim_id)
-            .where(
-                ClaimStudy.claim_id.in_(claim_ids),
-                ClaimStudy.nct_id.in_(wanted[start : start + STUDY_BATCH]),
-            )
+            .where(ClaimStudy.nct_id.in_(wanted[start : start + STUDY_BATCH]))
         )
         for row in rows:
+            if row.claim_id not in claims:
+                continue
             if counts_for_claim(row.relevance_tier, row.screening, row.min_relevance):
                 standing = None
             elif row.screening == Decision.EXCLUDE:
