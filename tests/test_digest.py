@@ -299,7 +299,7 @@ def test_a_digest_read_one_claim_at_a_time_is_the_same(
     import_week = ("digest", "--week", "2026-W47", "--format", "json", "--out", "-")
     whole = digest_week(*import_week).out
 
-    monkeypatch.setattr("tracker.digest.build.CLAIM_BATCH", 1)
+    monkeypatch.setattr("tracker.digest.build.EVENTS_PER_BATCH", 1)
 
     assert digest_week(*import_week).out == whole
     assert json.loads(digest_week(*WEEK, "--format", "json").out) == EXPECTED

@@ -46,10 +46,12 @@ SEVERITIES = tuple(Severity)
 SHOWN_PER_CLAIM = 25
 STUDY_BATCH = 5000
 """NCT ids per query when loading studies: PostgreSQL takes at most 65,535 parameters."""
-CLAIM_BATCH = 250
-"""Claims whose week is read and laid out together. The import week links every trial of
-every claim (1.2 million events at 5,000 claims): read whole, it took the digest past
-1 GB; a batch at a time, the digest holds one batch's events and the trials it lists."""
+EVENTS_PER_BATCH = 100_000
+"""About how many events the digest reads at once: the claims are read and laid out in
+batches that each hold about this many of the week's events. The import week links every
+trial of every claim (1.2 million events at 5,000 claims): read whole, it took the digest
+past 1 GB. A quiet week is read in one batch, as each batch costs a scan of the week's
+changes (20 batches took 1.8 s where one takes 0.4 s at 5,000 claims)."""
 
 _LINK_KINDS = (EventKind.LINKED, EventKind.UNMATCHED, EventKind.REMATCHED)
 _DETAILED = tuple(kind for kind in EventKind if kind not in _LINK_KINDS)
@@ -321,9 +323,10 @@ def build_digest(
     active = [c for c in list_claims(session) if c.status == ClaimStatus.ACTIVE]
     statuses = {row["claim_id"]: nested(row) for row in status_rows(session.connection())}
     week_of = _Week(session, start, end, zone, min_severity)
+    batch = _claims_per_batch(session, len(active), start, end)
     claims = []
-    for first in range(0, len(active), CLAIM_BATCH):
-        claims += week_of.claims(active[first : first + CLAIM_BATCH], statuses)
+    for first in range(0, len(active), batch):
+        claims += week_of.claims(active[first : first + batch], statuses)
     _describe_studies(session, claims)
     claims.sort(key=lambda claim: not claim["trials"])
     return {
@@ -335,6 +338,18 @@ def build_digest(
         "summary": _summary(session, claims, week_of.flag_counts, start, end),
         "claims": claims,
     }
+
+
+def _claims_per_batch(session: Session, claims: int, start: datetime, end: datetime) -> int:
+    """How many claims to read at once for about `EVENTS_PER_BATCH` of the week's events."""
+    events = session.scalar(
+        select(func.count())
+        .select_from(StudyEvent)
+        .where(StudyEvent.observed_at >= start, StudyEvent.observed_at < end)
+    )
+    if not events or events <= EVENTS_PER_BATCH:
+        return max(claims, 1)
+    return max(claims * EVENTS_PER_BATCH // events, 1)
 
 
 class _Week:
