@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -113,25 +114,32 @@ def _standing(
     """For each (claim, study) of the week's changes: None when the trial counts for the
     claim, else its tier or `excluded`, under which its changes are folded.
 
-    The links are found by study alone and the claims kept here: given both IN-lists,
-    SQLite probes `claim_studies` once per (claim, study) pair, 5 million probes a batch
-    at 1,000 claims (37 s of an import week's digest)."""
+    The links are found by claim or by study (`_links`), never by both, and the claims
+    kept here: given both IN-lists, SQLite probes `claim_studies` once per (claim, study)
+    pair, 5 million probes a batch at 1,000 claims (37 s of an import week's digest)."""
     pairs = list(nct_ids)
     wanted = sorted(set(pairs))
     claims = set(claim_ids)
     found: dict[tuple[str, str], str | None] = {}
+    verdicts: dict[tuple[str | None, str | None, str], str | None] = {}
     for rows in _links(session, claim_ids, wanted, len(pairs)):
         for claim_id, nct_id, tier, screening, min_relevance in rows:
             if claim_id not in claims:
                 continue
-            if counts_for_claim(tier, screening, min_relevance):
-                standing = None
-            elif screening == Decision.EXCLUDE:
-                standing = "excluded"
-            else:
-                standing = tier
-            found[(claim_id, nct_id)] = standing
+            seen = (tier, screening, min_relevance)
+            if seen not in verdicts:
+                verdicts[seen] = _verdict(tier, screening, min_relevance)
+            found[(claim_id, nct_id)] = verdicts[seen]
     return found
+
+
+def _verdict(tier: str | None, screening: str | None, min_relevance: str) -> str | None:
+    """A link's standing (see `_standing`): the same for every link with these values."""
+    if counts_for_claim(tier, screening, min_relevance):
+        return None
+    if screening == Decision.EXCLUDE:
+        return "excluded"
+    return tier
 
 
 def _links(session: Session, claim_ids: list[str], wanted: list[str], pairs: int) -> Iterator[Any]:
@@ -254,12 +262,18 @@ def _claim_trials(
                 {"kind": flag.kind, "severity": severity.value, "reason": flag.reason, "at": at}
             )
             listed.add(severity, at)
-    for event in sorted(events, key=lambda e: (e["observed_at"], e["id"])):
-        if at_least(event["severity"], min_severity):
+    floor = SEVERITY_RANK[min_severity]
+    for event in sorted(events, key=itemgetter("observed_at", "id")):
+        severity = event["severity"]
+        rank = SEVERITY_RANK[severity]
+        if rank >= floor:  # `at_least`, inlined with `_Listed.add`: an import week has millions
             at = event["effective_on"] or days.of(event["observed_at"])
-            listed = trial_of(event["nct_id"])
-            listed.changes.append((event["kind"], event["severity"], at, event["detail"]))
-            listed.add(event["severity"], at)
+            listed = trials.get(event["nct_id"]) or trial_of(event["nct_id"])
+            listed.changes.append((event["kind"], severity, at, event["detail"]))
+            if rank > listed.rank:
+                listed.rank = rank
+            if at > listed.at:
+                listed.at = at
     found = sorted(trials.values(), key=lambda trial: trial.nct_id)
     found.sort(key=lambda trial: trial.at, reverse=True)
     found.sort(key=lambda trial: not trial.flags)
