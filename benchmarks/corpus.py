@@ -7,17 +7,23 @@ many studies are shared by several claims. Statuses, dates and results follow a 
 mix; every study was last updated a few days before the registry's data timestamp, so an
 incremental sync finds nothing until `changed_studies` replace some. Everything is drawn
 from one seeded generator: the same scale gives the same corpus.
+
+Each study is kept as its JSON bytes, encoded as soon as it is drawn, and the fake
+registry stores those same bytes: at the registry's 550,000 studies, dicts took GBs.
 """
 
 from __future__ import annotations
 
-import copy
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+import orjson
+
 from benchmarks import vocabulary
+from tracker.fake_registry.stored import encode
 
 DATA_TIMESTAMP = "2026-03-25T09:00:05"
 CHANGED_DATA_TIMESTAMP = "2026-03-26T09:00:05"
@@ -63,16 +69,22 @@ SCALES = {
     "mini": Scale("mini", 30, 3_000),
     "small": Scale("small", 100, 10_000),
     "large": Scale("large", 1_000, 100_000),
+    "registry": Scale("registry", 5_000, 550_000),
 }
+"""`registry` is the whole ClinicalTrials.gov's size, where the digest is measured at scale."""
 
 
 @dataclass
 class Registry:
-    """The studies (v2 JSON) and the claim file that goes with them."""
+    """The studies (v2 JSON, each as its bytes) and the claim file that goes with them."""
 
     scale: Scale
-    studies: list[dict[str, Any]]
+    studies: list[bytes]
     claims: list[dict[str, Any]]
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """The studies decoded, one at a time."""
+        return map(orjson.loads, self.studies)
 
     def claim_file(self) -> dict[str, Any]:
         """The claims as one claim file (the README's "Claim files" format, as data)."""
@@ -100,7 +112,9 @@ def generate(scale: Scale, seed: int = 2026) -> Registry:
         words=vocabulary.unique_roots(rng, 2000, used),
     )
     listed = _concepts_of_studies(rng, scale, concepts, fillers)
-    studies = [_study(rng, index, conditions, pools) for index, conditions in enumerate(listed)]
+    studies = [
+        encode(_study(rng, index, conditions, pools)) for index, conditions in enumerate(listed)
+    ]
     claims = [_claim(rng, index, concepts, pools.drugs) for index in range(scale.claims)]
     return Registry(scale, studies, claims)
 
@@ -110,7 +124,7 @@ def changed_studies(registry: Registry, share: float = 0.01) -> list[dict[str, A
     would bring them: status moves, results posted, other edits; all updated that day."""
     rng = random.Random(f"changes-{registry.scale.name}")
     chosen = rng.sample(registry.studies, max(1, round(len(registry.studies) * share)))
-    changed = copy.deepcopy(chosen)
+    changed = [orjson.loads(body) for body in chosen]
     for raw in changed:
         _change(rng, raw, CHANGED_DATA_TIMESTAMP[:10])
     return changed

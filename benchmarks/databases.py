@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -40,16 +41,23 @@ class SqliteFiles:
             path.unlink()
 
 
+def _unique_prefix() -> str:
+    """Names no other run on the same server uses: this process's id is in them."""
+    return f"tracker_benchmark_{os.getpid()}"
+
+
 @dataclass(frozen=True)
 class PostgresServer:
-    """New databases on the server of `url` (whose own database is only connected to)."""
+    """New databases on the server of `url` (whose own database is only connected to),
+    named `PREFIX_LABEL`, so that runs side by side on one server do not drop each other's."""
 
     url: str
     name: str = "postgres"
+    prefix: str = field(default_factory=_unique_prefix)
 
     @contextmanager
     def fresh(self, label: str) -> Iterator[str]:
-        database = f"tracker_benchmark_{label.replace('-', '_')}"
+        database = f"{self.prefix}_{label.replace('-', '_')}"
         admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
         try:
             self._drop(admin, database)

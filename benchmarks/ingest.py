@@ -25,6 +25,7 @@ from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from sqlalchemy import Column, Engine, MetaData, String, Table, Text
 
+from benchmarks.pages import PageFile
 from benchmarks.registry import page_key
 from db.engine import connect
 from tracker.ctgov.client import CtgovClient
@@ -129,18 +130,23 @@ def _insert_walk(engine: Engine, bodies: Sequence[bytes]) -> int:
 
 @dataclass(frozen=True)
 class Recording:
-    """What the first full sync received: each page by request, in walks, and `/version`."""
+    """What the first full sync received: each page by request (in a `PageFile`), in
+    walks, and `/version`."""
 
-    pages: dict[str, bytes]
+    pages: PageFile
     walks: list[list[str]]
     version: dict[str, Any]
 
     def save(self, path: Path) -> None:
-        path.write_bytes(pickle.dumps(asdict(self)))
+        pages = {"path": str(self.pages.path), "spans": self.pages.spans}
+        saved = {"pages": pages, "walks": self.walks, "version": self.version}
+        path.write_bytes(pickle.dumps(saved))
 
     @classmethod
     def load(cls, path: Path) -> Recording:
-        return cls(**pickle.loads(path.read_bytes()))
+        saved = pickle.loads(path.read_bytes())
+        pages = PageFile(Path(saved["pages"]["path"]), saved["pages"]["spans"])
+        return cls(pages, saved["walks"], saved["version"])
 
 
 def main(argv: Sequence[str]) -> int:

@@ -8,9 +8,8 @@ what the benchmark's claims and changes rely on: its NCT id, its status module (
 statuses, results), its conditions, the names of its first interventions and its
 enrollment. Everything else is the real record's, so the sync parses, stores, judges and
 compares real-sized records while every claim matches exactly what it matches on the
-synthetic corpus, and the request counts stay comparable. Clones share the real record's
-unchanged modules (nothing here mutates them), so the builder itself stays small; the
-fake registry still holds a copy of each study.
+synthetic corpus, and the request counts stay comparable. Each clone is encoded as soon
+as it is dressed, as the synthetic studies are (`Registry.studies` holds bytes).
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.corpus import Registry
+from tracker.fake_registry.stored import encode
 
 DEFAULT_FOLDER = Path(__file__).resolve().parent.parent.parent / "shared" / "ctgov" / "corpus"
 """`../shared/ctgov/corpus` beside the repository, where the project keeps its real records."""
@@ -35,7 +35,10 @@ def read_records(folder: Path) -> list[dict[str, Any]]:
 
 def dressed(registry: Registry, records: list[dict[str, Any]]) -> Registry:
     """`registry` with each study in the clothes of a real record."""
-    studies = [_dress(study, records[i % len(records)]) for i, study in enumerate(registry.studies)]
+    studies = [
+        encode(_dress(study, records[i % len(records)]))
+        for i, study in enumerate(registry.records())
+    ]
     return Registry(registry.scale, studies, registry.claims)
 
 

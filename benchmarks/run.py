@@ -217,6 +217,8 @@ def _ingest(
         tracker(["claims", "load", str(claims_file)], _environment(url, "http://x"), work)
         ingest = python(["-m", "benchmarks.ingest", url, str(recording)], work)
     recording.unlink()
+    fake.pages.close()
+    fake.pages.path.unlink()
     return Throughput(**ingest["sync"]), Throughput(**ingest["baseline"])
 
 
@@ -228,7 +230,7 @@ def measure(
     claims_file = work / "claims.yaml"
     claims_file.write_text(yaml.safe_dump(registry.claim_file(), sort_keys=False))
     topics = [claim.topic for claim in parse_file(claims_file).claims]
-    fake = RecordingFake(registry.studies, data_timestamp=DATA_TIMESTAMP)
+    fake = RecordingFake(registry.studies, data_timestamp=DATA_TIMESTAMP, pages=work / "pages")
     with fake, databases.fresh(f"sync-{label}") as url:
         env = _environment(url, fake.url)
         tracker(["claims", "load", str(claims_file)], env, work)

@@ -293,6 +293,18 @@ def test_json_is_exactly_the_weeks_changes_claim_by_claim(digest_week: Tracker) 
     assert json.loads(result.out) == EXPECTED
 
 
+def test_a_digest_read_one_claim_at_a_time_is_the_same(
+    digest_week: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_week = ("digest", "--week", "2026-W47", "--format", "json", "--out", "-")
+    whole = digest_week(*import_week).out
+
+    monkeypatch.setattr("tracker.digest.build.EVENTS_PER_BATCH", 1)
+
+    assert digest_week(*import_week).out == whole
+    assert json.loads(digest_week(*WEEK, "--format", "json").out) == EXPECTED
+
+
 def test_markdown_lists_each_trial_once_by_severity_with_flag_reasons(
     digest_week: Tracker,
 ) -> None:

@@ -14,13 +14,15 @@ below the truth.
 Searching stays fast on large corpora: a `SearchIndex` narrows each search to candidate
 studies before the exact Essie match, and the sorted matches of recent searches are kept
 until the studies change, so the pages of one walk share one search.
+
+Each study is kept as its JSON bytes (`stored`): a page of whole records is those bytes
+joined, and a study is decoded only to be searched, indexed or cut down to `fields=`.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import copy
 import hashlib
 import json
 import re
@@ -40,6 +42,7 @@ from tracker.fake_registry.fields import (
     project,
 )
 from tracker.fake_registry.index import Ids, SearchIndex, candidates
+from tracker.fake_registry.stored import Decoded, decode, encode
 
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 1000
@@ -67,7 +70,6 @@ _LIST_PARAMS = frozenset(
 )
 _SEARCH_KEY = (*SEARCH_PARAMS, "filter.ids", "filter.overallStatus")
 _KEPT_SEARCHES = 64
-_ATOMS = (str, int, float, bool, type(None))
 _STUDY_PARAMS = frozenset({"fields", "format", "markupFormat"})
 _NCT_PATH = re.compile(r"^NCT0*([1-9]\d{0,7})$", re.IGNORECASE)
 
@@ -105,13 +107,14 @@ class Corpus:
 
     def __init__(
         self,
-        studies: Iterable[Mapping[str, Any]] = (),
+        studies: Iterable[Mapping[str, Any] | bytes] = (),
         data_timestamp: str = DEFAULT_DATA_TIMESTAMP,
     ) -> None:
         self._lock = threading.Lock()
-        self._studies: dict[str, dict[str, Any]] = {}
+        self._studies: dict[str, bytes] = {}
+        self._record_aliases: dict[str, list[str]] = {}
         self._aliases: dict[str, str] = {}
-        self._index = SearchIndex(self._studies)
+        self._index = SearchIndex(Decoded(self._studies))
         self._found: OrderedDict[tuple[str | None, ...], list[str]] = OrderedDict()
         self.data_timestamp = data_timestamp
         self.quirks = Quirks()
@@ -122,13 +125,17 @@ class Corpus:
         with self._lock:
             return len(self._studies)
 
-    def put(self, raw: Mapping[str, Any]) -> str:
-        """Add or replace a study; return its NCT id."""
-        nct_id = _nct_id_of(raw)
-        study = _copied(dict(raw))
+    def put(self, raw: Mapping[str, Any] | bytes) -> str:
+        """Add or replace a study (v2 JSON, as data or as its bytes); return its NCT id."""
+        body = raw if isinstance(raw, bytes) else encode(dict(raw))
+        study = decode(body)
+        nct_id = _nct_id_of(study if isinstance(study, dict) else {})
+        aliases = _aliases_of(study)
         with self._lock:
             self._unindex(nct_id)
-            self._studies[nct_id] = study
+            self._studies[nct_id] = body
+            if aliases:
+                self._record_aliases[nct_id] = aliases
             self._index.add(nct_id, study)
         return nct_id
 
@@ -145,21 +152,29 @@ class Corpus:
         return {"apiVersion": API_VERSION, "dataTimestamp": self.data_timestamp}
 
     def study(self, nct_id: str, params: Mapping[str, str]) -> dict[str, Any]:
-        """`GET /studies/{nctId}`."""
+        """`GET /studies/{nctId}`, decoded."""
+        return dict(decode(self.study_body(nct_id, params)))
+
+    def study_body(self, nct_id: str, params: Mapping[str, str]) -> bytes:
+        """`GET /studies/{nctId}`: the body the service sends."""
         _refuse_unknown(params, _STUDY_PARAMS)
         tree = _fields(params)
         wanted = _canonical_id(nct_id)
         with self._lock:
-            raw = self._studies.get(wanted)
+            body = self._studies.get(wanted)
             moved = self._aliases.get(wanted) or self._alias_in_records(wanted)
-        if raw is not None:
-            return _prune(raw, tree)
+        if body is not None:
+            return _prune(body, tree)
         if moved is not None:
             raise MovedTo(moved)
         raise NotFound(f"Study {wanted} not found")
 
     def page(self, params: Mapping[str, str]) -> dict[str, Any]:
-        """`GET /studies`: one page of the matching studies."""
+        """`GET /studies`: one page of the matching studies, decoded."""
+        return dict(decode(self.page_body(params)))
+
+    def page_body(self, params: Mapping[str, str]) -> bytes:
+        """`GET /studies`: the body of one page of the matching studies."""
         _refuse_unknown(params, _LIST_PARAMS)
         size = _page_size(params.get("pageSize"))
         count_total = _flag(params, "countTotal")
@@ -172,18 +187,18 @@ class Corpus:
             found = self._matching(search)
             offset, number = _offset(params.get("pageToken"), version, query_key)
             if number == quirks.empty_page:
-                return {
-                    "studies": [],
-                    "nextPageToken": _token(offset, version, query_key, number + 1),
-                }
+                token = _token(offset, version, query_key, number + 1)
+                return encode({"studies": [], "nextPageToken": token})
             start = max(0, offset - quirks.overlap) if number > 1 else offset
             chunk = [self._studies[i] for i in found[start : start + size]]
-        body: dict[str, Any] = {"studies": [_prune(raw, tree) for raw in chunk]}
+        parts = [b'{"studies":[', b",".join(_prune(body, tree) for body in chunk), b"]"]
         if count_total and "pageToken" not in params:
-            body["totalCount"] = max(0, len(found) - quirks.understate)
+            parts.append(b',"totalCount":%d' % max(0, len(found) - quirks.understate))
         if chunk and len(chunk) == size:
-            body["nextPageToken"] = _token(start + size, version, query_key, number + 1)
-        return body
+            token = _token(start + size, version, query_key, number + 1)
+            parts.append(b',"nextPageToken":' + encode(token))
+        parts.append(b"}")
+        return b"".join(parts)
 
     def _matching(self, search: _Search) -> list[str]:
         """The sorted ids of the studies `search` admits. The caller holds the lock."""
@@ -194,7 +209,9 @@ class Corpus:
         narrowed = search.candidates(self._index)
         pool = self._studies if narrowed is None else narrowed
         found = sorted(
-            i for i in pool if (raw := self._studies.get(i)) is not None and search.admits(raw)
+            i
+            for i in pool
+            if (body := self._studies.get(i)) is not None and search.admits_stored(i, body)
         )
         self._found[search.key] = found
         if len(self._found) > _KEPT_SEARCHES:
@@ -204,13 +221,14 @@ class Corpus:
     def _unindex(self, nct_id: str) -> None:
         """Before a study changes or goes: out of the index, and kept searches. Lock held."""
         self._found.clear()
+        self._record_aliases.pop(nct_id, None)
         old = self._studies.get(nct_id)
         if old is not None:
-            self._index.discard(nct_id, old)
+            self._index.discard(nct_id, decode(old))
 
     def _alias_in_records(self, nct_id: str) -> str | None:
-        for current, raw in self._studies.items():
-            if nct_id in _aliases_of(raw):
+        for current, aliases in self._record_aliases.items():
+            if nct_id in aliases:
                 return current
         return None
 
@@ -237,6 +255,14 @@ class _Search:
         for node, area in self._expressions:
             found = candidates(node, area, index, found)
         return found
+
+    def admits_stored(self, nct_id: str, body: bytes) -> bool:
+        """`admits` for the study stored as `body` under `nct_id`, decoded only to search."""
+        if self._ids is not None and nct_id not in self._ids:
+            return False
+        if self._statuses is None and not self._expressions:
+            return True
+        return self.admits(decode(body))
 
     def admits(self, raw: Mapping[str, Any]) -> bool:
         if self._ids is not None and _nct_id_of(raw) not in self._ids:
@@ -282,20 +308,8 @@ def _fields(params: Mapping[str, str]) -> KeepTree | None:
         raise BadRequest(str(exc)) from exc
 
 
-def _prune(raw: Mapping[str, Any], tree: KeepTree | None) -> dict[str, Any]:
-    return _copied(dict(raw)) if tree is None else project(raw, tree)
-
-
-def _copied(value: Any) -> Any:
-    """A deep copy; JSON values are copied by hand, several times faster than `deepcopy`."""
-    kind = type(value)
-    if kind is dict:
-        return {key: _copied(item) for key, item in value.items()}
-    if kind is list:
-        return [_copied(item) for item in value]
-    if kind in _ATOMS:
-        return value
-    return copy.deepcopy(value)
+def _prune(body: bytes, tree: KeepTree | None) -> bytes:
+    return body if tree is None else encode(project(decode(body), tree))
 
 
 def _page_size(value: str | None) -> int:

@@ -47,7 +47,7 @@ class FakeCtgov:
 
     def __init__(
         self,
-        studies: Iterable[Mapping[str, Any]] = (),
+        studies: Iterable[Mapping[str, Any] | bytes] = (),
         *,
         data_timestamp: str = DEFAULT_DATA_TIMESTAMP,
         host: str = "127.0.0.1",
@@ -144,7 +144,7 @@ class FakeCtgov:
     def answer(self, api_path: str, params: Mapping[str, str], query: str) -> Answer:
         """The normal answer to a request, faults aside."""
         try:
-            return _json(200, self._route(api_path, params))
+            return 200, self._route(api_path, params), {"Content-Type": "application/json"}
         except BadRequest as exc:
             return _text(400, str(exc))
         except NotFound as exc:
@@ -153,13 +153,13 @@ class FakeCtgov:
             location = f"{API_PREFIX}/studies/{moved.nct_id}" + (f"?{query}" if query else "")
             return 301, b"", {"Location": location}
 
-    def _route(self, api_path: str, params: Mapping[str, str]) -> dict[str, Any]:
+    def _route(self, api_path: str, params: Mapping[str, str]) -> bytes:
         if api_path == "/studies":
-            return self.corpus.page(params)
+            return self.corpus.page_body(params)
         if api_path.startswith("/studies/") and api_path.count("/") == 2:
-            return self.corpus.study(api_path.removeprefix("/studies/"), params)
+            return self.corpus.study_body(api_path.removeprefix("/studies/"), params)
         if api_path == "/version":
-            return self.corpus.version()
+            return json.dumps(self.corpus.version()).encode()
         raise NotFound(f"No such endpoint: {api_path}")
 
 
@@ -272,10 +272,6 @@ def load_corpus(corpus_dir: Path) -> list[dict[str, Any]]:
                 raise CorpusFileError(f"{path}: not a study: {exc}") from None
         studies.extend(found)
     return studies
-
-
-def _json(status: int, body: Any) -> Answer:
-    return status, json.dumps(body).encode(), {"Content-Type": "application/json"}
 
 
 def _text(status: int, message: str) -> Answer:
