@@ -43,6 +43,8 @@ class Measurement:
     flags_seconds: float = math.nan
     trials_seconds: float = math.nan
     bare_query_seconds: float = math.nan
+    bare_flags_seconds: float = math.nan
+    bare_trials_seconds: float = math.nan
     corpus: str = "synthetic"
     unchanged_seconds: float = math.nan
     changed_seconds: float = math.nan
@@ -56,9 +58,14 @@ class Measurement:
     """`synthetic`, or `real`: that registry in real records' clothes (`benchmarks.real_corpus`)."""
     """`python -c "import sqlite3"` (or `psycopg`) and the status query: `benchmarks.bare`."""
 
-    def of_bare(self, seconds: float) -> float:
-        """A command's wall time as a multiple of the bare interpreter's with the query."""
-        return seconds / self.bare_query_seconds
+    @property
+    def bare_ratios(self) -> list[float]:
+        """`tracker status`, `flags`, `trials` each over the bare run of its own query (runs
+        from before each command had its own took the status query for all three)."""
+        bare = [self.bare_query_seconds, self.bare_flags_seconds, self.bare_trials_seconds]
+        bare = [self.bare_query_seconds if math.isnan(b) else b for b in bare]
+        commands = (self.status_seconds, self.flags_seconds, self.trials_seconds)
+        return [seconds / b for seconds, b in zip(commands, bare, strict=True)]
 
     @property
     def unmatched_claims(self) -> int:
@@ -93,7 +100,7 @@ ROWS: tuple[Row, ...] = (
     ("Nightly sync, nothing changed: requests", "1", lambda m: f"{m.unchanged_requests}"),
     (
         "Nightly sync, 1 % of studies changed: requests (target)",
-        "≤ 1 per claim + pages + 1",
+        "≤ 1 per claim + pages + 1 (all pages for a claim due its full walk)",
         lambda m: f"{m.changed_requests:,} ({m.changed_expected:,})",
     ),
     ("Ingest: studies through the sync", "", lambda m: f"{m.ingest_studies:,}"),
@@ -129,16 +136,19 @@ ROWS: tuple[Row, ...] = (
         lambda m: f"{m.trials_seconds:.2f}",
     ),
     (
-        'Bare: `python -c "import sqlite3"` (`psycopg` on PostgreSQL) + the status query, s',
+        'Bare: `python -c "import sqlite3"` (`psycopg` on PostgreSQL) + the command\'s own'
+        " query, status / flags / trials, s",
         "",
-        lambda m: f"{m.bare_query_seconds:.2f}",
+        lambda m: " / ".join(
+            f"{s:.2f}"
+            for s in (m.bare_query_seconds, m.bare_flags_seconds, m.bare_trials_seconds)
+            if not math.isnan(s)
+        ),
     ),
     (
         "`tracker status` / `flags` / `trials` ÷ bare",
         f"≤ {BARE_RATIO_LIMIT:.0f} each",
-        lambda m: " / ".join(
-            f"{m.of_bare(s):.1f}" for s in (m.status_seconds, m.flags_seconds, m.trials_seconds)
-        ),
+        lambda m: " / ".join(f"{ratio:.1f}" for ratio in m.bare_ratios),
     ),
     (
         "`tracker digest`, a week after the import (1 % changed), s",
@@ -223,11 +233,10 @@ def verdicts(results: Sequence[Measurement]) -> list[str]:
                 f"{m.ingest_ratio:.2f}, {_verdict(m.ingest_ratio >= INGEST_RATIO_TARGET)}."
             )
     for m in results:
-        ratios = [m.of_bare(s) for s in (m.status_seconds, m.flags_seconds, m.trials_seconds)]
+        ratios = m.bare_ratios
         lines.append(
             f"- {m.column}: `tracker status`, `flags`, `trials` at most "
-            f"{BARE_RATIO_LIMIT:.0f} times a bare interpreter with the query "
-            f"({m.bare_query_seconds:.2f} s): "
+            f"{BARE_RATIO_LIMIT:.0f} times a bare interpreter with the command's own query: "
             + ", ".join(f"{ratio:.1f} times" for ratio in ratios)
             + f", {_verdict(max(ratios) <= BARE_RATIO_LIMIT)}."
         )

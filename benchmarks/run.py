@@ -28,7 +28,7 @@ import yaml
 from sqlalchemy.exc import SQLAlchemyError
 
 from benchmarks import real_corpus, relevance, report
-from benchmarks.bare import bare_query_seconds
+from benchmarks.bare import bare_query_seconds, queries
 from benchmarks.corpus import CHANGED_DATA_TIMESTAMP, DATA_TIMESTAMP, SCALES, Registry, generate
 from benchmarks.corpus import changed_studies as changed_versions
 from benchmarks.databases import Databases, PostgresServer, SqliteFiles
@@ -48,7 +48,7 @@ from benchmarks.timeshift import shift_back
 from claims.parse import parse_file
 from claims.spec import Topic
 from tracker.fake_registry.corpus import API_VERSION
-from tracker.sync.plan import OVERLAP, query_for
+from tracker.sync.plan import OVERLAP, full_sync_due, query_for
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 BEFORE = Path(__file__).with_name("before-f94cd85.json")
@@ -159,7 +159,16 @@ def _syncs(
         fake.put_study(raw)
     fake.set_data_timestamp(CHANGED_DATA_TIMESTAMP)
     since = date.fromisoformat(DATA_TIMESTAMP[:10]) - OVERLAP
-    window = [fake.count(query_for(topic, since)) for topic in topics]
+    today = datetime.now(UTC).date()
+    imported = today - timedelta(days=DAYS_SINCE_IMPORT)
+    # Each claim's walk that night finds its window of updates, or all its matches when
+    # its periodic full walk falls due (`tracker.sync.plan.full_sync_due`).
+    window = [
+        count
+        if full_sync_due(claim["id"], imported, today, FULL_SYNC_DAYS)
+        else fake.count(query_for(topic, since))
+        for claim, topic, count in zip(registry.claims, topics, matches, strict=True)
+    ]
     changed_night = _requests(fake, ["sync", "--quiet"], env, work)
     naive_changed = naive.night()
     return _Syncs(
@@ -184,7 +193,7 @@ def _syncs(
 
 
 def _timings(env: dict[str, str], work: Path, repeat: int, claim_id: str) -> dict[str, float]:
-    """Start-up, the read commands beside a bare interpreter running the status query,
+    """Start-up, the read commands each beside a bare interpreter running its query,
     and `tracker digest` of this week and of the import's."""
     now = datetime.now(UTC)
     week, import_week = _iso_week(now), _iso_week(now - timedelta(days=DAYS_SINCE_IMPORT))
@@ -200,9 +209,11 @@ def _timings(env: dict[str, str], work: Path, repeat: int, claim_id: str) -> dic
     timings = {
         name: median_seconds(args, env, work, times=repeat) for name, args in commands.items()
     }
-    timings["bare_query_seconds"] = bare_query_seconds(
-        env["TRACKER_DATABASE_URL"], work, env, times=repeat
-    )
+    for command, query in queries(claim_id).items():
+        name = "bare_query_seconds" if command == "status" else f"bare_{command}_seconds"
+        timings[name] = bare_query_seconds(
+            env["TRACKER_DATABASE_URL"], work, env, times=repeat, query=query
+        )
     return timings
 
 

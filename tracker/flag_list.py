@@ -14,6 +14,8 @@ _SELECT = (
     " f.acknowledged_at, f.note, s.brief_title AS title, s.overall_status AS status"
     " FROM flags f JOIN studies s ON s.nct_id = f.nct_id"
 )
+OPEN_FLAGS_SQL = f"{_SELECT} WHERE f.acknowledged_at IS NULL ORDER BY f.raised_at, f.id"
+"""What `tracker flags` runs: every open flag (the benchmark's bare program runs it too)."""
 
 
 def list_flags(

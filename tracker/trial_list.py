@@ -20,6 +20,8 @@ _SELECT = (
     " FROM claim_studies cs JOIN studies s ON s.nct_id = cs.nct_id"
     " WHERE cs.claim_id = :claim_id AND cs.is_matching"
 )
+TRIALS_SQL = _SELECT
+"""What `tracker trials CLAIM` runs (the benchmark's bare program runs it too)."""
 _DECISIONS = (
     "SELECT nct_id, decision, note, decided_by, decided_at FROM screening_decisions"
     " WHERE claim_id = :claim_id ORDER BY id"
