@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from browser import chromium, look
 from desk import cli_status, flattened
-from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.wait import WebDriverWait
 from sqlalchemy import Engine, func, select
 
@@ -55,10 +55,28 @@ def _card(driver: Any, claim_id: str) -> dict[str, str]:
     }
 
 
+def _left_behind(element: Any) -> Any:
+    """Whether `element` is of a page the browser has left: stale, or (asked mid-navigation)
+    a node Chromium says no longer belongs to the document."""
+
+    def check(_driver: Any) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+        return False
+
+    return check
+
+
 def _follow(driver: Any, element: Any) -> None:
     """Click a link or a form's button and wait for the page it leads to."""
     element.click()
-    WebDriverWait(driver, 10).until(staleness_of(element))
+    WebDriverWait(driver, 10).until(_left_behind(element))
     WebDriverWait(driver, 10).until(
         lambda d: d.execute_script("return document.readyState") == "complete"
     )
@@ -115,7 +133,7 @@ def test_the_queue_takes_keyboard_decisions(desk: tuple[str, Engine], driver: An
     body = driver.find_element("tag name", "body")
     body.send_keys("s")
     body.send_keys("x")
-    WebDriverWait(driver, 10).until(staleness_of(items[0]))
+    WebDriverWait(driver, 10).until(_left_behind(items[0]))
     remaining = [
         (item.get_attribute("data-claim"), item.get_attribute("data-trial"))
         for item in driver.find_elements("css selector", "[data-queue] > .trial")
