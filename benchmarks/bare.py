@@ -29,7 +29,7 @@ def queries(claim_id: str) -> dict[str, str]:
     literal = "'" + claim_id.replace("'", "''") + "'"
     return {
         "status": QUERY,
-        "flags": flag_list.OPEN_FLAGS_SQL,
+        "flags": flag_list.flags_sql(),
         "trials": trial_list.TRIALS_SQL.replace(":claim_id", literal),
     }
 

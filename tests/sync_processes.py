@@ -6,9 +6,12 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
+import pytest
+from conftest import Tracker
 from ctgov_builders import make_study, nct
-from scenarios import MYELOMA
+from scenarios import MYELOMA, day_one, write_claims
 
 from tracker.fake_registry import FakeCtgov
 
@@ -16,7 +19,8 @@ MANY = 1100
 """More studies than one API page holds, so that one claim's sync spans two pages."""
 
 
-def spawn_sync(database_url: str, registry: FakeCtgov) -> subprocess.Popen[str]:
+def spawn_sync(database_url: str, registry: FakeCtgov, *args: str) -> subprocess.Popen[str]:
+    """`tracker sync --quiet` (and `args`) in a child process against the fake registry."""
     env = {
         "PATH": os.environ.get("PATH", ""),
         "TRACKER_DATABASE_URL": database_url,
@@ -24,7 +28,7 @@ def spawn_sync(database_url: str, registry: FakeCtgov) -> subprocess.Popen[str]:
         "TRACKER_RATE_LIMIT": "0",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "tracker", "sync", "--quiet"],
+        [sys.executable, "-m", "tracker", "sync", "--quiet", *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -44,3 +48,25 @@ def wait_for(registry: FakeCtgov, count: int, process: subprocess.Popen[str]) ->
 def many_myeloma_studies(registry: FakeCtgov) -> None:
     for number in range(100, 100 + MANY):
         registry.put_study(make_study(nct(number), **MYELOMA, first_posted="2024-01-01"))
+
+
+def synced_reference(
+    tracker: Tracker,
+    registry: FakeCtgov,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> str:
+    """Day one's claims with more myeloma studies than a page: synced without interruption
+    into a reference database (its URL returned), and loaded only into `database_url`,
+    which the test's own syncs then use."""
+    claims = write_claims(tmp_path)
+    day_one(registry)
+    many_myeloma_studies(registry)
+    reference = f"sqlite:///{tmp_path / 'reference.db'}"
+    monkeypatch.setenv("TRACKER_DATABASE_URL", reference)
+    tracker("claims", "load", str(claims))
+    assert tracker("sync", "--quiet").status == 0
+    monkeypatch.setenv("TRACKER_DATABASE_URL", database_url)
+    tracker("claims", "load", str(claims))
+    return reference

@@ -3,20 +3,17 @@ which signal, and nothing is swallowed or turned into a database error."""
 
 from __future__ import annotations
 
-import os
 import random
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
 from conftest import Tracker
-from scenarios import day_one, write_claims
 from sqlalchemy import Engine, delete, event, select, text
 from sync_helpers import state
-from sync_processes import many_myeloma_studies, wait_for
+from sync_processes import spawn_sync, synced_reference, wait_for
 
 from db.engine import connect, transaction
 from db.models import ClaimStudy, ClaimSyncState, Flag, Study, StudyEvent, SyncRun
@@ -77,23 +74,6 @@ def test_a_second_signal_while_one_is_deferred_raises_where_it_lands() -> None:
         slow_step()
 
 
-def spawn_sync(database_url: str, registry: FakeCtgov) -> subprocess.Popen[str]:
-    """`tracker sync --full` in a child process: every attempt walks every claim."""
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "TRACKER_DATABASE_URL": database_url,
-        "CTGOV_API_URL": registry.url,
-        "TRACKER_RATE_LIMIT": "0",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "tracker", "sync", "--quiet", "--full"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 def _listings(registry: FakeCtgov) -> int:
     return sum(path == "/studies" for path, _ in registry.requests)
 
@@ -128,16 +108,8 @@ def test_signals_at_random_moments_always_stop_the_sync_and_close_its_run(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    claims = write_claims(tmp_path)
-    day_one(registry)
-    many_myeloma_studies(registry)
-    reference = f"sqlite:///{tmp_path / 'reference.db'}"
-    monkeypatch.setenv("TRACKER_DATABASE_URL", reference)
-    tracker("claims", "load", str(claims))
-    assert tracker("sync", "--quiet").status == 0
-    monkeypatch.setenv("TRACKER_DATABASE_URL", database_url)
-    tracker("claims", "load", str(claims))
-    timed = spawn_sync(database_url, registry)
+    reference = synced_reference(tracker, registry, database_url, tmp_path, monkeypatch)
+    timed = spawn_sync(database_url, registry, "--full")
     wait_for(registry, _listings(registry) + 1, timed)
     started = time.monotonic()
     assert timed.wait(timeout=60) == 0
@@ -149,7 +121,7 @@ def test_signals_at_random_moments_always_stop_the_sync_and_close_its_run(
     for attempt in range(ATTEMPTS):
         signum = (signal.SIGINT, signal.SIGTERM)[attempt % 2]
         _forget_syncs(database_url)
-        process = spawn_sync(database_url, registry)
+        process = spawn_sync(database_url, registry, "--full")
         wait_for(registry, _listings(registry) + 1, process)
         time.sleep(moments.uniform(0, duration * 0.6))  # exiting takes the rest
         if process.poll() is not None:

@@ -14,7 +14,7 @@ from ctgov_builders import make_study, nct
 from scenarios import LIVER, day_one, write_claims
 from sqlalchemy import Engine, func, select
 from sync_helpers import state
-from sync_processes import many_myeloma_studies, spawn_sync, wait_for
+from sync_processes import spawn_sync, synced_reference, wait_for
 
 from db.engine import connect, transaction
 from db.models import ClaimStudy, ClaimSyncState, SyncRun
@@ -116,15 +116,7 @@ def test_killed_sync_reruns_to_the_state_of_an_uninterrupted_one(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    claims = write_claims(tmp_path)
-    day_one(registry)
-    many_myeloma_studies(registry)
-    reference = f"sqlite:///{tmp_path / 'reference.db'}"
-    monkeypatch.setenv("TRACKER_DATABASE_URL", reference)
-    tracker("claims", "load", str(claims))
-    assert tracker("sync", "--quiet").status == 0
-    monkeypatch.setenv("TRACKER_DATABASE_URL", database_url)
-    tracker("claims", "load", str(claims))
+    reference = synced_reference(tracker, registry, database_url, tmp_path, monkeypatch)
 
     registry.inject(Fault.slow(0, path="/studies"), times=2)
     registry.inject(Fault.slow(30, path="/studies"))

@@ -14,23 +14,28 @@ _SELECT = (
     " f.acknowledged_at, f.note, s.brief_title AS title, s.overall_status AS status"
     " FROM flags f JOIN studies s ON s.nct_id = f.nct_id"
 )
-OPEN_FLAGS_SQL = f"{_SELECT} WHERE f.acknowledged_at IS NULL ORDER BY f.raised_at, f.id"
-"""What `tracker flags` runs: every open flag (the benchmark's bare program runs it too)."""
+
+
+def flags_sql(*, by_claim: bool = False, include_acknowledged: bool = False) -> str:
+    """The listing's SQL: one claim's flags (`:claim_id`) or every claim's, open ones only
+    unless acknowledged are included (the benchmark's bare program runs it too)."""
+    where = ["f.claim_id = :claim_id"] if by_claim else []
+    if not include_acknowledged:
+        where.append("f.acknowledged_at IS NULL")
+    sql = _SELECT + (f" WHERE {' AND '.join(where)}" if where else "")
+    return f"{sql} ORDER BY f.raised_at, f.id"
 
 
 def list_flags(
     reader: Reader, *, claim_id: str | None = None, include_acknowledged: bool = False
 ) -> list[dict[str, Any]]:
     """Open flags (or all of them), oldest first, with their study's title and status."""
-    where, params = [], {}
     if claim_id is not None:
         claim_row(reader, claim_id)
-        where.append("f.claim_id = :claim_id")
-        params["claim_id"] = claim_id
-    if not include_acknowledged:
-        where.append("f.acknowledged_at IS NULL")
-    sql = _SELECT + (f" WHERE {' AND '.join(where)}" if where else "")
-    rows = reader.rows(f"{sql} ORDER BY f.raised_at, f.id", params)
+    rows = reader.rows(
+        flags_sql(by_claim=claim_id is not None, include_acknowledged=include_acknowledged),
+        {"claim_id": claim_id} if claim_id is not None else {},
+    )
     for row in rows:
         row["raised_at"] = utc_datetime(row["raised_at"])
         row["acknowledged_at"] = utc_datetime(row["acknowledged_at"])

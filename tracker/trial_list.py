@@ -13,15 +13,15 @@ from db.dbapi import utc_datetime
 from db.enums import TIER_RANK
 from db.reader import Reader
 
-_SELECT = (
+TRIALS_SQL = (
     "SELECT cs.nct_id, cs.relevance_tier, cs.relevance_score, cs.screening,"
     " CAST(cs.relevance_reasons AS TEXT) AS relevance_reasons, s.brief_title,"
     " s.overall_status, CAST(s.phases AS TEXT) AS phases"
     " FROM claim_studies cs JOIN studies s ON s.nct_id = cs.nct_id"
     " WHERE cs.claim_id = :claim_id AND cs.is_matching"
 )
-TRIALS_SQL = _SELECT
-"""What `tracker trials CLAIM` runs (the benchmark's bare program runs it too)."""
+"""A claim's matching trials, as `tracker trials CLAIM` reads them (the benchmark's bare
+program runs it too)."""
 _DECISIONS = (
     "SELECT nct_id, decision, note, decided_by, decided_at FROM screening_decisions"
     " WHERE claim_id = :claim_id ORDER BY id"
@@ -35,7 +35,7 @@ def claim_trials(
     screening; `tiers` limits them; `history` adds every decision, oldest first."""
     min_relevance = claim_row(reader, claim_id)["min_relevance"]
     params: dict[str, Any] = {"claim_id": claim_id}
-    sql = _SELECT
+    sql = TRIALS_SQL
     if tiers:
         names = [f"tier_{number}" for number in range(len(tiers))]
         params.update(zip(names, tiers, strict=True))
