@@ -49,6 +49,7 @@ from tracker.ctgov.retry import (
     retry_after_delay,
     throttle_delay,
 )
+from tracker.ctgov.typed import TypedStudy, decode_page, record_of
 from tracker.errors import (
     ApiError,
     ApiRefused,
@@ -232,7 +233,9 @@ class CtgovClient:
         while True:
             params = first if token is None else {**first, "pageToken": token}
             try:
-                body = self._get("/studies", params, note=f"page {page}", validate=_is_page)
+                body = self._get(
+                    "/studies", params, note=f"page {page}", validate=_is_page, decode=decode_page
+                )
             except _PageTokenRejected as exc:
                 restarts = self._restart_walk(restarts, exc, describe("/studies", first))
                 token, page = None, 1
@@ -288,7 +291,7 @@ class CtgovClient:
         fresh: list[StudyRecord] = []
         for raw in studies:
             try:
-                record = parse_study(raw)
+                record = record_of(raw) if type(raw) is TypedStudy else parse_study(raw)
             except MalformedStudy as exc:
                 self.stats.malformed_studies += 1
                 log.warning("skipping a malformed study: %s", exc)
@@ -308,6 +311,7 @@ class CtgovClient:
         validate: Callable[[Any], bool] = lambda body: isinstance(body, dict),
         timeout: tuple[float, float] | None = None,
         fail_fast: bool = False,
+        decode: Callable[[bytes], Any] = decode_json,
     ) -> Any:
         request = describe(path, params, note)
         faults = throttled = forbidden = 0
@@ -315,7 +319,7 @@ class CtgovClient:
         while True:
             try:
                 response = self._send(path, params, timeout or self._timeout, fail_fast)
-                return self._interpret(response, params, request, not_found_ok, validate)
+                return self._interpret(response, params, request, not_found_ok, validate, decode)
             except _Throttled as retry:
                 throttled += 1
                 delay = min(
@@ -384,6 +388,7 @@ class CtgovClient:
         request: str,
         not_found_ok: bool,
         validate: Callable[[Any], bool],
+        decode: Callable[[bytes], Any],
     ) -> Any:
         status = response.status_code
         if status == 404 and not_found_ok:
@@ -405,7 +410,7 @@ class CtgovClient:
         if status != 200:
             raise ApiUnavailable(f"unexpected HTTP {status} {response.reason}", request=request)
         try:
-            body = decode_json(response.content)
+            body = decode(response.content)
         except ValueError as exc:
             raise _Retry("the body is not JSON (truncated or an error page)") from exc
         if not validate(body):

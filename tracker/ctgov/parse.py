@@ -57,23 +57,23 @@ def parse_study(raw: Mapping[str, Any]) -> StudyRecord:
     arms = _module(protocol, "armsInterventionsModule")
     derived = _module(raw, "derivedSection")
     return StudyRecord(
-        nct_id=_nct_id(ident),
-        brief_title=_text(ident.get("briefTitle")),
-        official_title=_text(ident.get("officialTitle")),
-        acronym=_text(ident.get("acronym")),
-        overall_status=_text(status.get("overallStatus")),
-        last_known_status=_text(status.get("lastKnownStatus")),
-        why_stopped=_text(status.get("whyStopped")),
-        phases=_texts(design.get("phases")),
-        study_type=_text(design.get("studyType")),
-        conditions=_texts(conditions.get("conditions")),
-        keywords=_texts(conditions.get("keywords")),
+        nct_id=checked_nct_id(ident.get("nctId")),
+        brief_title=clean_text(ident.get("briefTitle")),
+        official_title=clean_text(ident.get("officialTitle")),
+        acronym=clean_text(ident.get("acronym")),
+        overall_status=clean_text(status.get("overallStatus")),
+        last_known_status=clean_text(status.get("lastKnownStatus")),
+        why_stopped=clean_text(status.get("whyStopped")),
+        phases=clean_texts(design.get("phases")),
+        study_type=clean_text(design.get("studyType")),
+        conditions=clean_texts(conditions.get("conditions")),
+        keywords=clean_texts(conditions.get("keywords")),
         interventions=_interventions(arms),
-        lead_sponsor=_text(
+        lead_sponsor=clean_text(
             _module(_module(protocol, "sponsorCollaboratorsModule"), "leadSponsor").get("name")
         ),
         enrollment=_count(enrollment.get("count")),
-        enrollment_type=_text(enrollment.get("type")),
+        enrollment_type=clean_text(enrollment.get("type")),
         start=_study_date(status, "startDateStruct"),
         primary_completion=_study_date(status, "primaryCompletionDateStruct"),
         completion=_study_date(status, "completionDateStruct"),
@@ -82,8 +82,8 @@ def parse_study(raw: Mapping[str, Any]) -> StudyRecord:
         last_update_posted=_posted(status, "lastUpdatePostDateStruct"),
         status_verified=PartialDate.parse(status.get("statusVerifiedDate")),
         has_results=_has_results(raw),
-        aliases=tuple(alias.upper() for alias in _texts(ident.get("nctIdAliases"))),
-        brief_summary=_text(_module(protocol, "descriptionModule").get("briefSummary")),
+        aliases=tuple(alias.upper() for alias in clean_texts(ident.get("nctIdAliases"))),
+        brief_summary=clean_text(_module(protocol, "descriptionModule").get("briefSummary")),
         arm_groups=_arm_groups(arms),
         primary_outcomes=_outcomes(_module(protocol, "outcomesModule")),
         design=_design(_module(design, "designInfo")),
@@ -97,7 +97,7 @@ def parse_version(raw: Any) -> ApiVersion:
     """Read `/version`: the API's version and the time its data last refreshed."""
     body = raw if isinstance(raw, Mapping) else _EMPTY
     return ApiVersion(
-        api_version=_text(body.get("apiVersion")),
+        api_version=clean_text(body.get("apiVersion")),
         data_timestamp=_timestamp(body.get("dataTimestamp")),
     )
 
@@ -120,13 +120,15 @@ def _module(parent: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     return value if isinstance(value, dict) else _EMPTY
 
 
-def _text(value: Any) -> str | None:
+def clean_text(value: Any) -> str | None:
+    """Text as kept: stripped; anything that is not text, or is blank, is None."""
     if not isinstance(value, str):
         return None
     return value.strip() or None
 
 
-def _texts(value: Any) -> tuple[str, ...]:
+def clean_texts(value: Any) -> tuple[str, ...]:
+    """A list of texts as kept: each stripped, blanks and non-texts left out."""
     if not isinstance(value, list):
         return ()
     return tuple(text for item in value if isinstance(item, str) and (text := item.strip()))
@@ -142,10 +144,11 @@ def _count(value: Any) -> int | None:
     return None
 
 
-def _nct_id(ident: Mapping[str, Any]) -> str:
-    nct_id = _text(ident.get("nctId"))
+def checked_nct_id(value: Any) -> str:
+    """A study's `nctId`, upper-cased; `MalformedStudy` when it is no usable NCT id."""
+    nct_id = clean_text(value)
     if nct_id is None or not _NCT_ID.match(nct_id):
-        shown = repr(ident.get("nctId"))
+        shown = repr(value)
         shown = shown if len(shown) <= _SHOWN else shown[: _SHOWN - 1] + "…"
         raise MalformedStudy(f"study without a usable nctId: {shown}")
     return nct_id.upper()
@@ -156,7 +159,7 @@ def _study_date(status: Mapping[str, Any], key: str) -> StudyDate | None:
     parsed = PartialDate.parse(struct.get("date"))
     if parsed is None:
         return None
-    return StudyDate(date=parsed, type=_text(struct.get("type")))
+    return StudyDate(date=parsed, type=clean_text(struct.get("type")))
 
 
 def _posted(status: Mapping[str, Any], key: str) -> PartialDate | None:
@@ -169,14 +172,14 @@ def _interventions(arms: Mapping[str, Any]) -> tuple[Intervention, ...]:
         return ()
     return tuple(
         Intervention(
-            type=_text(item.get("type")),
+            type=clean_text(item.get("type")),
             name=name,
-            other_names=_texts(item.get("otherNames")),
-            arm_labels=_texts(item.get("armGroupLabels")),
-            description=_text(item.get("description")),
+            other_names=clean_texts(item.get("otherNames")),
+            arm_labels=clean_texts(item.get("armGroupLabels")),
+            description=clean_text(item.get("description")),
         )
         for item in found
-        if isinstance(item, dict) and (name := _text(item.get("name"))) is not None
+        if isinstance(item, dict) and (name := clean_text(item.get("name"))) is not None
     )
 
 
@@ -189,36 +192,38 @@ def _arm_groups(arms: Mapping[str, Any]) -> tuple[ArmGroup, ...]:
     return tuple(
         ArmGroup(
             label=label,
-            type=_text(item.get("type")),
-            description=_text(item.get("description")),
-            intervention_names=_texts(item.get("interventionNames")),
+            type=clean_text(item.get("type")),
+            description=clean_text(item.get("description")),
+            intervention_names=clean_texts(item.get("interventionNames")),
         )
         for item in _items(arms, "armGroups")
-        if (label := _text(item.get("label"))) is not None
+        if (label := clean_text(item.get("label"))) is not None
     )
 
 
 def _outcomes(outcomes: Mapping[str, Any]) -> tuple[Outcome, ...]:
     return tuple(
-        Outcome(measure=measure, time_frame=_text(item.get("timeFrame")))
+        Outcome(measure=measure, time_frame=clean_text(item.get("timeFrame")))
         for item in _items(outcomes, "primaryOutcomes")
-        if (measure := _text(item.get("measure"))) is not None
+        if (measure := clean_text(item.get("measure"))) is not None
     )
 
 
 def _design(info: Mapping[str, Any]) -> Design:
     return Design(
-        allocation=_text(info.get("allocation")),
-        intervention_model=_text(info.get("interventionModel")),
-        masking=_text(_module(info, "maskingInfo").get("masking")),
-        primary_purpose=_text(info.get("primaryPurpose")),
+        allocation=clean_text(info.get("allocation")),
+        intervention_model=clean_text(info.get("interventionModel")),
+        masking=clean_text(_module(info, "maskingInfo").get("masking")),
+        primary_purpose=clean_text(info.get("primaryPurpose")),
     )
 
 
 def _mesh(browse: Mapping[str, Any]) -> Mesh:
     def terms(key: str) -> tuple[str, ...]:
         return tuple(
-            term for item in _items(browse, key) if (term := _text(item.get("term"))) is not None
+            term
+            for item in _items(browse, key)
+            if (term := clean_text(item.get("term"))) is not None
         )
 
     return Mesh(terms=terms("meshes"), ancestors=terms("ancestors"))
@@ -227,9 +232,9 @@ def _mesh(browse: Mapping[str, Any]) -> Mesh:
 def _references(module: Mapping[str, Any]) -> tuple[Reference, ...]:
     found = (
         Reference(
-            pmid=_text(item.get("pmid")),
-            type=_text(item.get("type")),
-            citation=_text(item.get("citation")),
+            pmid=clean_text(item.get("pmid")),
+            type=clean_text(item.get("type")),
+            citation=clean_text(item.get("citation")),
         )
         for item in _items(module, "references")
     )

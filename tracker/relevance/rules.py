@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import chain
 from typing import Any
 
 from claims.spec import Topic
@@ -155,10 +156,11 @@ def _short_words(text: str) -> frozenset[str]:
 def _long_words(text: str) -> frozenset[str]:
     """A summary or description, read by several rules of one study's judgement: kept for
     the few studies last judged only, so memory stays flat. Each distinct token once."""
-    words: set[str] = set()
-    for token in set(_TOKEN.findall(text)):
-        words.update(_token_stems(token, False))
-    return frozenset(words)
+    tokens = set(_TOKEN.findall(text))
+    try:
+        return frozenset(chain.from_iterable(map(_TOKEN_STEMS[False].__getitem__, tokens)))
+    except KeyError:
+        return frozenset(chain.from_iterable(_token_stems(token, False) for token in tokens))
 
 
 def _matches(phrase: Sequence[str], text: str | None) -> bool:

@@ -34,6 +34,7 @@ from tracker.errors import (
     UsageError,
 )
 from tracker.sync.claim import ClaimPlan, ClaimResult, ClaimSync
+from tracker.sync.collector import fewer_collections
 from tracker.sync.fetch import fetch_walk
 from tracker.sync.plan import plan_claim, walk_queries, watermark_of
 from tracker.sync.registry import bind_registry, check_registry, registry_timestamp
@@ -250,7 +251,7 @@ def sync(
     """
     options = SyncOptions(claim_ids, full, full_sync_days, progress, should_stop, checkpoint)
     try:
-        with exclusive(engine, LOCK_NAME) as lock:
+        with exclusive(engine, LOCK_NAME) as lock, fewer_collections():
             return _run(engine, client, clock, options, _guard(lock, checkpoint))
     except LockHeld:
         raise SyncAlreadyRunning(
