@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from dataclasses import astuple
+from pathlib import Path
 from typing import Any
 
+import orjson
 from ctgov_builders import make_study, nct
 
 from tracker.ctgov import StudyRecord, parse_study
+from tracker.ctgov.typed import decode_page, record_of
 from tracker.sync import fetch
+
+REAL = Path(__file__).parent / "data" / "relevance" / "records"
 
 
 class _Client:
@@ -44,3 +51,29 @@ def test_pages_past_the_held_studies_are_spooled_and_all_come_back_in_order(
     assert seen == [6, 10, 13, 15]
     assert walk.fetched == 15
     assert walk.walks == ["search", "named"]
+
+
+class _PagesClient:
+    """The given pages, as `CtgovClient.iter_pages` yields them."""
+
+    def __init__(self, pages: list[list[StudyRecord]]) -> None:
+        self.pages, self.last_walk = pages, None
+
+    def iter_pages(self, query: Any) -> Iterator[list[StudyRecord]]:
+        yield from self.pages
+        self.last_walk = query
+
+
+def test_spooled_real_records_come_back_field_for_field(monkeypatch: Any) -> None:
+    raws = [json.loads(path.read_text(encoding="utf-8")) for path in sorted(REAL.glob("*.json"))]
+    typed = decode_page(orjson.dumps({"studies": raws}))["studies"]
+    records = [record_of(study) for study in typed]
+    pages = [records[i : i + 7] for i in range(0, len(records), 7)]
+    monkeypatch.setattr(fetch, "HELD_STUDIES", 7)
+
+    with fetch.fetch_walk(_PagesClient(pages), ["search"]) as walk:  # type: ignore[arg-type]
+        back = [record for page in walk.pages() for record in page]
+
+    assert len(back) == len(raws) > 80
+    assert [astuple(record) for record in back] == [astuple(record) for record in records]
+    assert [record.source_hash for record in back] == [study.source_hash for study in typed]

@@ -166,6 +166,9 @@ class StudyRecord(_Compact):
     condition_mesh: Mesh = Mesh()
     intervention_mesh: Mesh = Mesh()
     references: tuple[Reference, ...] = ()
+    source_hash: str | None = field(default=None, compare=False)
+    """SHA-256 of the study's JSON as the registry sent it, when the page was read typed
+    (`tracker.ctgov.typed`); not part of what the record says."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,8 @@ list, an escaped lone surrogate) is not an error: `decode_page` then returns the
 
 from __future__ import annotations
 
-from typing import Any
+from hashlib import sha256
+from typing import Any, NamedTuple
 
 import msgspec
 
@@ -173,8 +174,8 @@ class _Derived(_Piece):
     intervention_browse_module: _Browse | None = None
 
 
-class TypedStudy(_Piece):
-    """One study of a typed page: `record_of` makes it a `StudyRecord`."""
+class _Study(_Piece):
+    """One study of a typed page."""
 
     protocol_section: _Protocol | None = None
     derived_section: _Derived | None = None
@@ -182,13 +183,22 @@ class TypedStudy(_Piece):
     results_section: dict[str, Any] | None = None
 
 
+class TypedStudy(NamedTuple):
+    """One study of a typed page, and the SHA-256 of its JSON text as the registry sent
+    it: `record_of` makes it a `StudyRecord` that carries the hash as `source_hash`."""
+
+    study: _Study
+    source_hash: str
+
+
 class _Page(_Piece):
-    studies: list[TypedStudy]
+    studies: list[msgspec.Raw]
     next_page_token: str | None = None
     total_count: int | None = None
 
 
-_DECODER = msgspec.json.Decoder(_Page)
+_PAGE = msgspec.json.Decoder(_Page)
+_STUDY = msgspec.json.Decoder(_Study)
 _ERRORS = (msgspec.ValidationError, msgspec.DecodeError)
 
 
@@ -198,11 +208,12 @@ def decode_page(body: bytes) -> dict[str, Any]:
     Its studies are `TypedStudy` values when the whole page fits their types, else the
     page is `decode_json`'s, studies as dicts; `ValueError` when it is not JSON at all."""
     try:
-        page = _DECODER.decode(body)
+        page = _PAGE.decode(body)
+        studies = [TypedStudy(_STUDY.decode(raw), sha256(raw).hexdigest()) for raw in page.studies]
     except _ERRORS:
         return decode_json(body)
     return {
-        "studies": page.studies,
+        "studies": studies,
         "nextPageToken": page.next_page_token,
         "totalCount": page.total_count,
     }
@@ -218,8 +229,9 @@ _BROWSE = _Browse()
 _DATE = _DateStruct()
 
 
-def record_of(study: TypedStudy) -> StudyRecord:
-    """The record `parse_study` would build from the same study's JSON."""
+def record_of(typed: TypedStudy) -> StudyRecord:
+    """The record `parse_study` would build from the same study's JSON, with its hash."""
+    study = typed.study
     protocol = study.protocol_section or _Protocol()
     ident = protocol.identification_module or _IDENT
     status = protocol.status_module or _STATUS
@@ -265,10 +277,11 @@ def record_of(study: TypedStudy) -> StudyRecord:
         condition_mesh=_mesh(derived.condition_browse_module or _BROWSE),
         intervention_mesh=_mesh(derived.intervention_browse_module or _BROWSE),
         references=_references(protocol.references_module),
+        source_hash=typed.source_hash,
     )
 
 
-def _has_results(study: TypedStudy) -> bool:
+def _has_results(study: _Study) -> bool:
     if study.has_results is not None:
         return study.has_results
     return study.results_section is not None

@@ -33,7 +33,7 @@ from tracker.sync.matching import TopicMatcher
 from tracker.sync.merges import follow_merges
 from tracker.sync.severity import event_severity
 from tracker.sync.storable import Unstorable
-from tracker.sync.study_rows import COMPARED, changes, study_row
+from tracker.sync.study_rows import COMPARED, changes, record_hash, study_row
 from tracker.sync.writes import insert_rows, update_rows
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,8 @@ class ClaimResult:
 
 @dataclass
 class _Page:
-    """One page's studies as rows, with what the database already holds of them."""
+    """One page's studies: every storable record, rows for those not stored unchanged,
+    and what the database already holds of the latter."""
 
     rows: dict[str, dict[str, Any]]
     records: dict[str, StudyRecord]
@@ -143,7 +144,7 @@ class ClaimSync:
         self.seen.update(fresh)
         self.result.fetched += len(fresh)
         page = self._storable_page(fresh)
-        if not page.rows:
+        if not page.records:
             return
         self.recount |= follow_merges(self.connection, page.records)
         page.stored = self._stored_studies(page.rows)
@@ -152,7 +153,7 @@ class ClaimSync:
         changed = set(page.changed)
         if linked:
             self.recount.add(self.plan.claim_id)
-        judged = set(page.rows) if self.plan.mode == "full" else linked | changed
+        judged = set(page.records) if self.plan.mode == "full" else linked | changed
         pairs = {
             (self.plan.claim_id, nct_id): self.plan.as_of
             for nct_id in judged
@@ -162,11 +163,23 @@ class ClaimSync:
         self._raise_flags(pairs, page.records)
 
     def _storable_page(self, fresh: dict[str, StudyRecord]) -> _Page:
-        """The page's rows; a study no database can hold is skipped with one warning."""
+        """The page's rows, built only for studies not stored with the same hash; a study
+        no database can hold is skipped with one warning."""
+        fingerprints = {nct_id: record_hash(record) for nct_id, record in fresh.items()}
+        stored = self.connection.execute(
+            select(Study.nct_id, Study.record_hash).where(Study.nct_id.in_(list(fresh)))
+        )
+        unchanged = {
+            nct_id
+            for nct_id, old in stored
+            if fingerprints[nct_id] is not None and fingerprints[nct_id] == old
+        }
         rows: dict[str, dict[str, Any]] = {}
         for nct_id, record in fresh.items():
+            if nct_id in unchanged:
+                continue
             try:
-                rows[nct_id] = study_row(record)
+                rows[nct_id] = study_row(record, fingerprints[nct_id])
             except Unstorable as exc:
                 log.warning("claim %s: skipping %s: %s", self.plan.claim_id, nct_id, exc)
                 self.result.skipped += 1
@@ -178,7 +191,12 @@ class ClaimSync:
                         "problem": exc.problem,
                     }
                 )
-        return _Page(rows, {nct_id: fresh[nct_id] for nct_id in rows})
+        kept = {
+            nct_id: record
+            for nct_id, record in fresh.items()
+            if nct_id in rows or nct_id in unchanged
+        }
+        return _Page(rows, kept)
 
     def finish(self, data_timestamp: str | None, watermark: date, *, complete: bool = True) -> None:
         """Close the walk: mark links no longer found (after a complete full walk only),
@@ -216,8 +234,10 @@ class ClaimSync:
             )
 
     def _stored_studies(self, rows: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        """What the database holds of the page's studies: the hash of each, and every
-        compared column of those whose hash differs (most studies read are unchanged)."""
+        """What the database holds of the studies given rows (after merges moved any): the
+        hash of each, and every compared column of those whose hash differs."""
+        if not rows:
+            return {}
         found = self.connection.execute(
             select(Study.nct_id, Study.record_hash).where(Study.nct_id.in_(list(rows)))
         )
@@ -268,7 +288,7 @@ class ClaimSync:
                     ClaimStudy.relevance_score,
                     ClaimStudy.relevance_reasons,
                     ClaimStudy.screening,
-                ).where(ClaimStudy.claim_id == claim_id, ClaimStudy.nct_id.in_(list(page.rows)))
+                ).where(ClaimStudy.claim_id == claim_id, ClaimStudy.nct_id.in_(list(page.records)))
             )
         }
         new, updates, events = [], [], []

@@ -3,20 +3,21 @@
 The first `HELD_STUDIES` studies are kept as they came (most claims match fewer: one
 page, which the client held anyway); the pages after them go to a spool (memory up to
 `SPOOL_IN_MEMORY`, then an anonymous temporary file) so that memory stays flat however
-many studies a claim matches (pickling every page and reading it back cost a sixth of a
-first sync). The claim's transaction opens only once the network has nothing more to
-say: no write lock is held while a slow page or a long `Retry-After` is waited for.
-The spool holds the process's own pickled `StudyRecord` lists, written and read back by
-this module only.
+many studies a claim matches. The claim's transaction opens only once the network has
+nothing more to say: no write lock is held while a slow page or a long `Retry-After` is
+waited for. The spool holds each page as a length and its records in MessagePack
+(msgspec writes and reads the records' fields in C, three times faster than pickle),
+written and read back by this module only.
 """
 
 from __future__ import annotations
 
-import pickle
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
 from typing import IO
+
+import msgspec
 
 from tracker.ctgov.client import CtgovClient, Walk
 from tracker.ctgov.query import StudyQuery
@@ -25,7 +26,11 @@ from tracker.ctgov.records import StudyRecord
 SPOOL_IN_MEMORY = 8 * 1024 * 1024
 """Bytes of spooled pages kept in memory before they move to a temporary file."""
 HELD_STUDIES = 1_000
-"""Studies of a walk kept unpickled: one full page (`tracker.ctgov.query.MAX_PAGE_SIZE`)."""
+"""Studies of a walk kept as they came: one full page (`tracker.ctgov.query.MAX_PAGE_SIZE`)."""
+_ENCODER = msgspec.msgpack.Encoder()
+_DECODER = msgspec.msgpack.Decoder(list[StudyRecord])
+_SIZE = 8
+"""Bytes of the length written before each spooled page."""
 
 
 class FetchedWalk:
@@ -53,11 +58,8 @@ class FetchedWalk:
         """The pages, in the order they came."""
         yield from self._held
         self._spool.seek(0)
-        while True:
-            try:
-                yield pickle.load(self._spool)
-            except EOFError:
-                return
+        while size := int.from_bytes(self._spool.read(_SIZE), "little"):
+            yield _DECODER.decode(self._spool.read(size))
 
     def close(self) -> None:
         self._spool.close()
@@ -89,7 +91,8 @@ def fetch_walk(
                 if fetched + len(page) <= HELD_STUDIES:
                     held.append(page)
                 else:
-                    pickle.dump(page, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                    encoded = _ENCODER.encode(page)
+                    spool.write(len(encoded).to_bytes(_SIZE, "little") + encoded)
                 fetched += len(page)
                 if on_page is not None:
                     on_page(fetched)

@@ -36,7 +36,9 @@ COMPARED = (
 """The columns change detection reads of a stored study."""
 
 FIELDS_VERSION = 1
-"""Stored in `studies.fields_version`. A row stored before arm groups, primary outcomes
+"""Stored in `studies.fields_version`, and part of every record hash: bump it whenever
+what a record keeps, or how a study's JSON is read into it, changes, so that every
+stored row is rebuilt once. A row stored before arm groups, primary outcomes
 and references were kept (version 0) has them empty, not absent from the registry: they
 are not compared until the row has been rewritten once (the version is in the hash, so
 the next fetch rewrites it)."""
@@ -59,8 +61,19 @@ def _mesh(mesh: Mesh) -> dict[str, list[str]]:
     return {"terms": list(mesh.terms), "ancestors": list(mesh.ancestors)}
 
 
-def study_row(record: StudyRecord) -> dict[str, Any]:
-    """The `studies` columns for a record, with a hash of them to skip unchanged studies.
+def record_hash(record: StudyRecord) -> str | None:
+    """The `studies.record_hash` a record will be stored with, when it can be told before
+    its row is built: from the hash of the JSON the registry sent (`source_hash`) and the
+    fields version. A study fetched with the hash it is stored with is unchanged and
+    needs no row; None for a record read the tolerant way (its row gives the hash)."""
+    if record.source_hash is None:
+        return None
+    return hashlib.sha256(f"{FIELDS_VERSION} {record.source_hash}".encode()).hexdigest()
+
+
+def study_row(record: StudyRecord, fingerprint: str | None = None) -> dict[str, Any]:
+    """The `studies` columns for a record, with its `record_hash` (`fingerprint`, when
+    the caller has it already).
 
     Raises `tracker.sync.storable.Unstorable` for a record no database of ours can hold."""
     ranks = [PHASE_RANK[phase] for phase in record.phases if phase in PHASE_RANK]
@@ -121,9 +134,15 @@ def study_row(record: StudyRecord) -> dict[str, Any]:
     ):
         row[column], row[f"{column}_type"] = _key_date(value)
     row = storable(row)
-    row["record_hash"] = hashlib.sha256(orjson.dumps(row, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    if fingerprint is None:
+        fingerprint = record_hash(record) or _row_hash(row)
+    row["record_hash"] = fingerprint
     row["has_publication"] = bool(study_diffs.result_pmids(row["study_references"]))
     return row
+
+
+def _row_hash(row: dict[str, Any]) -> str:
+    return hashlib.sha256(orjson.dumps(row, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 @dataclass(frozen=True)
