@@ -16,18 +16,8 @@ from functools import lru_cache
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-class _Compact:
-    """Pickles as its class and its fields' values, in order: a sync spools thousands of
-    records, and the slotted dataclasses' own state methods cost more than parsing them."""
-
-    __slots__ = ()
-
-    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
-        return type(self), tuple(getattr(self, name) for name in self.__slots__)  # type: ignore[attr-defined]
-
-
 @dataclass(frozen=True, slots=True, order=False)
-class PartialDate(_Compact):
+class PartialDate:
     """A registry date as precise as it was given: the days it may stand for."""
 
     text: str
@@ -73,7 +63,7 @@ def _parse_partial_date(text: str) -> PartialDate | None:
 
 
 @dataclass(frozen=True, slots=True)
-class StudyDate(_Compact):
+class StudyDate:
     """A key date of a study (start, primary completion, completion) and its type."""
 
     date: PartialDate
@@ -81,7 +71,7 @@ class StudyDate(_Compact):
 
 
 @dataclass(frozen=True, slots=True)
-class Intervention(_Compact):
+class Intervention:
     type: str | None  # DRUG, BIOLOGICAL, PROCEDURE, ...
     name: str
     other_names: tuple[str, ...] = ()
@@ -90,7 +80,7 @@ class Intervention(_Compact):
 
 
 @dataclass(frozen=True, slots=True)
-class ArmGroup(_Compact):
+class ArmGroup:
     """An arm of a study: who gets what. `intervention_names` are as the registry writes
     them, "Type: Name"."""
 
@@ -101,7 +91,7 @@ class ArmGroup(_Compact):
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome(_Compact):
+class Outcome:
     """A primary outcome: what is measured, and when."""
 
     measure: str
@@ -109,7 +99,7 @@ class Outcome(_Compact):
 
 
 @dataclass(frozen=True, slots=True)
-class Design(_Compact):
+class Design:
     allocation: str | None = None  # RANDOMIZED, NON_RANDOMIZED, NA
     intervention_model: str | None = None  # SINGLE_GROUP, PARALLEL, CROSSOVER, ...
     masking: str | None = None  # NONE, SINGLE, DOUBLE, TRIPLE, QUADRUPLE
@@ -117,7 +107,7 @@ class Design(_Compact):
 
 
 @dataclass(frozen=True, slots=True)
-class Mesh(_Compact):
+class Mesh:
     """The registry's derived MeSH terms for a study's conditions or interventions."""
 
     terms: tuple[str, ...] = ()
@@ -125,14 +115,14 @@ class Mesh(_Compact):
 
 
 @dataclass(frozen=True, slots=True)
-class Reference(_Compact):
+class Reference:
     pmid: str | None = None
     type: str | None = None  # BACKGROUND, RESULT, DERIVED
     citation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class StudyRecord(_Compact):
+class StudyRecord:
     """One study as the tracker stores it. Every field but the NCT id may be missing."""
 
     nct_id: str
@@ -172,7 +162,7 @@ class StudyRecord(_Compact):
 
 
 @dataclass(frozen=True, slots=True)
-class ApiVersion(_Compact):
+class ApiVersion:
     """What `/version` says: the API's version and when its data last refreshed."""
 
     api_version: str | None

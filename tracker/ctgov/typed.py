@@ -19,13 +19,7 @@ from typing import Any, NamedTuple
 import msgspec
 
 from tracker.ctgov.decode import decode_json
-from tracker.ctgov.parse import (
-    ENROLLMENT_UNKNOWN,
-    MalformedStudy,
-    checked_nct_id,
-    clean_text,
-    clean_texts,
-)
+from tracker.ctgov.parse import ENROLLMENT_UNKNOWN, checked_nct_id, clean_text, clean_texts
 from tracker.ctgov.records import (
     ArmGroup,
     Design,
@@ -219,6 +213,7 @@ def decode_page(body: bytes) -> dict[str, Any]:
     }
 
 
+_PROTOCOL = _Protocol()
 _IDENT = _Identification()
 _STATUS = _Status()
 _DESIGN = _DesignModule()
@@ -227,19 +222,21 @@ _ARMS = _Arms()
 _OUTCOMES = _Outcomes()
 _BROWSE = _Browse()
 _DATE = _DateStruct()
+_DERIVED = _Derived()
+_ENROLLMENT = _Enrollment()
 
 
 def record_of(typed: TypedStudy) -> StudyRecord:
     """The record `parse_study` would build from the same study's JSON, with its hash."""
     study = typed.study
-    protocol = study.protocol_section or _Protocol()
+    protocol = study.protocol_section or _PROTOCOL
     ident = protocol.identification_module or _IDENT
     status = protocol.status_module or _STATUS
     design = protocol.design_module or _DESIGN
     conditions = protocol.conditions_module or _CONDITIONS
     arms = protocol.arms_interventions_module or _ARMS
-    derived = study.derived_section or _Derived()
-    enrollment = design.enrollment_info or _Enrollment()
+    derived = study.derived_section or _DERIVED
+    enrollment = design.enrollment_info or _ENROLLMENT
     sponsors = protocol.sponsor_collaborators_module
     lead = sponsors.lead_sponsor if sponsors is not None else None
     summary = protocol.description_module
@@ -360,6 +357,3 @@ def _references(module: _References | None) -> tuple[Reference, ...]:
         for item in module.references
     )
     return tuple(ref for ref in found if ref.pmid or ref.citation)
-
-
-__all__ = ["MalformedStudy", "TypedStudy", "decode_page", "record_of"]

@@ -89,6 +89,8 @@ class _Page:
 
     rows: dict[str, dict[str, Any]]
     records: dict[str, StudyRecord]
+    hashes: dict[str, str]
+    """The stored hash of each of the page's studies the database held before merges."""
     stored: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
@@ -147,7 +149,7 @@ class ClaimSync:
         if not page.records:
             return
         self.recount |= follow_merges(self.connection, page.records)
-        page.stored = self._stored_studies(page.rows)
+        page.stored = self._stored_studies(page)
         self._write_studies(page)
         linked = self._write_links(page)
         changed = set(page.changed)
@@ -166,12 +168,14 @@ class ClaimSync:
         """The page's rows, built only for studies not stored with the same hash; a study
         no database can hold is skipped with one warning."""
         fingerprints = {nct_id: record_hash(record) for nct_id, record in fresh.items()}
-        stored = self.connection.execute(
-            select(Study.nct_id, Study.record_hash).where(Study.nct_id.in_(list(fresh)))
+        hashes: dict[str, str] = dict(
+            self.connection.execute(
+                select(Study.nct_id, Study.record_hash).where(Study.nct_id.in_(list(fresh)))
+            ).all()
         )
         unchanged = {
             nct_id
-            for nct_id, old in stored
+            for nct_id, old in hashes.items()
             if fingerprints[nct_id] is not None and fingerprints[nct_id] == old
         }
         rows: dict[str, dict[str, Any]] = {}
@@ -196,7 +200,7 @@ class ClaimSync:
             for nct_id, record in fresh.items()
             if nct_id in rows or nct_id in unchanged
         }
-        return _Page(rows, kept)
+        return _Page(rows, kept, hashes)
 
     def finish(self, data_timestamp: str | None, watermark: date, *, complete: bool = True) -> None:
         """Close the walk: mark links no longer found (after a complete full walk only),
@@ -233,19 +237,26 @@ class ClaimSync:
                 [{**bookmark, "full_synced_at": self.now} if full else bookmark],
             )
 
-    def _stored_studies(self, rows: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        """What the database holds of the studies given rows (after merges moved any): the
-        hash of each, and every compared column of those whose hash differs."""
-        if not rows:
-            return {}
-        found = self.connection.execute(
-            select(Study.nct_id, Study.record_hash).where(Study.nct_id.in_(list(rows)))
-        )
-        hashes: dict[str, str] = dict(found.all())
+    def _stored_studies(self, page: _Page) -> dict[str, dict[str, Any]]:
+        """What the database holds of the studies given rows: the hash of each, and every
+        compared column of those whose hash differs. Hashes come from the page's first read;
+        a study with aliases not stored then may have just been stored by a merge
+        (`follow_merges` stores a merged study under its new id), so it is read again."""
+        hashes = {nct_id: page.hashes[nct_id] for nct_id in page.rows if nct_id in page.hashes}
+        merged = [
+            nct_id
+            for nct_id in page.rows
+            if nct_id not in page.hashes and page.records[nct_id].aliases
+        ]
+        if merged:
+            found = self.connection.execute(
+                select(Study.nct_id, Study.record_hash).where(Study.nct_id.in_(merged))
+            )
+            hashes.update(found.all())
         stored: dict[str, dict[str, Any]] = {
             nct_id: {"record_hash": stored_hash} for nct_id, stored_hash in hashes.items()
         }
-        differing = [i for i, old in hashes.items() if old != rows[i]["record_hash"]]
+        differing = [i for i, old in hashes.items() if old != page.rows[i]["record_hash"]]
         if differing:
             columns = [Study.nct_id, *(getattr(Study, name) for name in COMPARED)]
             rows_found = self.connection.execute(
