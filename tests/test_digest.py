@@ -18,7 +18,7 @@ from sync_helpers import state
 
 from db.enums import EventKind, FlagKind
 from tracker.digest.build import SHOWN_PER_CLAIM
-from tracker.digest.render import CHART_LABEL
+from tracker.digest.render import CHART_LABEL, render
 from tracker.digest.week import IsoWeek
 from tracker.errors import UsageError
 from tracker.fake_registry import FakeCtgov
@@ -339,6 +339,20 @@ def test_markdown_lists_each_trial_once_by_severity_with_flag_reasons(
         " (0 planned, 0 ongoing, 0 completed, 2 stopped, 0 unknown)" in text
     )
     assert text.rstrip().endswith("- quiet-claim: no-trials, 0 trials")
+
+
+def test_markdown_lists_each_claim_without_changes_on_its_own_line(
+    digest_week: Tracker,
+) -> None:
+    document = json.loads(digest_week(*WEEK, "--format", "json").out)
+    (quiet,) = [claim for claim in document["claims"] if not claim["trials"]]
+    document["claims"].append({**quiet, "claim_id": "second-quiet-claim"})
+
+    text = render(document, "md")
+
+    assert text.rstrip().endswith(
+        "- quiet-claim: no-trials, 0 trials\n- second-quiet-claim: no-trials, 0 trials"
+    )
 
 
 def test_min_severity_leaves_out_what_matters_less(digest_week: Tracker) -> None:
