@@ -193,9 +193,11 @@ class ClaimStudy(Base):
     full sync no longer finds is kept with `is_matching` false. `relevance_*` say how the
     study bears on the claim (`tracker.relevance`; null until a sync has judged it), and
     `screening` is a person's latest decision (`screening_decisions` keeps them all).
+    `first_linked_at` is also the link's `linked` event (no `study_events` row holds it).
     """
 
     __tablename__ = "claim_studies"
+    __table_args__ = (Index(None, "first_linked_at"),)
 
     claim_id: Mapped[str] = mapped_column(ForeignKey("claims.id"), primary_key=True)
     nct_id: Mapped[str] = mapped_column(ForeignKey("studies.nct_id"), primary_key=True, index=True)

@@ -15,7 +15,7 @@ from db.errors import ForeignDatabase, SchemaMismatch
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-HEAD = "0009"
+HEAD = "0010"
 """The newest revision in `db/migrations/versions`."""
 
 VERSION_TABLE = "alembic_version"

@@ -1,7 +1,8 @@
 """What a sync leaves in the database, for comparing runs.
 
-`state(url)` reads back what a sync leaves (studies, links, events, flags) without the
-clock's timestamps, so that runs at different moments can be compared for equality.
+`state(url)` reads back what a sync leaves (studies, links, events, flags; a link is its
+own `linked` event) without the clock's timestamps, so that runs at different moments
+can be compared for equality.
 """
 
 from __future__ import annotations
@@ -17,6 +18,24 @@ from db.models import ClaimStudy, Flag, Study, StudyEvent
 
 def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, sort_keys=True, default=str))
+
+
+def _linked(links: Any) -> list[tuple[str, ...]]:
+    """Each link's `linked` event, as `tracker.trials.events_for_claims` reads it."""
+    return [
+        (
+            "linked",
+            link.nct_id,
+            link.claim_id,
+            "",
+            json.dumps(
+                {"topic_version": link.topic_version, "matched_on": link.matched_on},
+                sort_keys=True,
+            ),
+            "minor",
+        )
+        for link in links
+    ]
 
 
 def state(url: str) -> dict[str, Any]:
@@ -46,6 +65,7 @@ def state(url: str) -> dict[str, Any]:
                 )
                 for e in session.scalars(select(StudyEvent))
             )
+            events = sorted([*events, *_linked(session.scalars(select(ClaimStudy)))])
             flags = {
                 (f.claim_id, f.nct_id, f.kind): (f.reason, f.effective_on, f.acknowledged_at)
                 for f in session.scalars(select(Flag))

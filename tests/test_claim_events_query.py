@@ -1,5 +1,6 @@
-"""`events_for_claims` returns each claim's events: its own, and its studies' changes
-seen while linked, whatever plan the database picks for the query."""
+"""`events_for_claims` returns each claim's events: its own, its links' `linked` events,
+and its studies' changes seen while linked, whatever plan the database picks for the
+query."""
 
 from __future__ import annotations
 
@@ -12,20 +13,22 @@ from sqlalchemy import event, select, text
 
 from db.engine import connect, transaction
 from db.models import ClaimStudy, StudyEvent
-from tracker.trials import events_for_claims
+from tracker.trials import LINKED_ID, events_for_claims
 
 W48 = (datetime(2026, 11, 23, tzinfo=UTC), datetime(2026, 11, 30, tzinfo=UTC))
 
 
 def _expected(session: Any, claim_ids: list[str], start: Any, end: Any) -> list[tuple[Any, ...]]:
     """The definition, in Python over every stored link and event."""
-    links = session.execute(
-        select(ClaimStudy.claim_id, ClaimStudy.nct_id, ClaimStudy.first_linked_at)
-    )
+    links = session.scalars(select(ClaimStudy)).all()
     linked: dict[str, list[tuple[str, datetime]]] = {}
-    for claim_id, nct_id, first_linked_at in links:
-        linked.setdefault(nct_id, []).append((claim_id, first_linked_at))
     rows = []
+    for link in links:
+        linked.setdefault(link.nct_id, []).append((link.claim_id, link.first_linked_at))
+        made = link.first_linked_at
+        if link.claim_id in claim_ids and (start is None or start <= made < end):
+            detail = {"topic_version": link.topic_version, "matched_on": link.matched_on}
+            rows.append((LINKED_ID, link.claim_id, "linked", detail))
     for stored in session.scalars(select(StudyEvent)):
         if (start is not None and stored.observed_at < start) or (
             end is not None and stored.observed_at >= end
@@ -69,7 +72,7 @@ def test_claim_events_are_each_claims_own_and_its_linked_studies_changes(
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_on_sqlite_the_link_of_each_event_is_found_by_its_study(
+def test_on_sqlite_the_link_of_each_event_is_found_by_its_study_and_the_new_links_by_time(
     digest_week: Callable[..., Any], database_url: str
 ) -> None:
     engine = connect(database_url)
@@ -91,5 +94,7 @@ def test_on_sqlite_the_link_of_each_event_is_found_by_its_study(
         ]
     engine.dispose()
     probes = [step for step in plans if "claim_studies" in step]
-    assert probes
-    assert all("(nct_id=?)" in step for step in probes), plans
+    by_study = [step for step in probes if "first_linked_at" not in step]
+    assert by_study
+    assert all("(nct_id=?)" in step for step in by_study), plans
+    assert [step for step in probes if "first_linked_at>?" in step], plans

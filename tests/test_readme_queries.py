@@ -10,7 +10,7 @@ from db.engine import connect
 
 
 def test_readme_has_its_example_queries() -> None:
-    assert len(QUERIES) == 6
+    assert len(QUERIES) == 7
 
 
 def test_every_readme_query_runs_and_finds_what_it_says(

@@ -291,7 +291,7 @@ def test_a_study_merged_into_one_already_stored_folds_into_it(
     after = state(database_url)
     assert set(after["studies"]) == {nct(7)}
     assert after["links"] == all_linked([7])
-    assert after["events"] == [linked(7), linked(7)]
+    assert after["events"] == [linked(7)]
     assert list(after["flags"]) == [("liver-msc", nct(7), "NEW_TRIAL")]
 
 

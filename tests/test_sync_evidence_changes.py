@@ -180,8 +180,9 @@ def test_changes_that_matter_give_the_documented_events_severities_and_flags(
         "RESULTS_OVERDUE": 2,
     }
 
-    critical, overdue = readme_queries_on(database_url, 4)
+    critical, newest, overdue = readme_queries_on(database_url, 4)
     assert [row[:3] for row in critical] == [(nct(11), "outcome_changed", "2026-11-26")]
+    assert [row[:2] for row in newest] == [("liver-msc", nct(n)) for n in range(11, 18)]
     assert overdue == [("liver-msc", nct(15), "2026-11-22"), ("liver-msc", nct(17), "2026-11-26")]
 
     history = json.loads(

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Text, cast, select
 from sqlalchemy.orm import Session
 
 from claims.query import claim_record, get_claim
+from db.enums import EventKind, Severity
 from db.models import ClaimStudy, Study, StudyEvent
 
 
@@ -84,9 +85,10 @@ def events_for_claims(
 
     A claim's events are those of its links (linked, unmatched, rematched) and the changes
     of its studies seen while they were linked to it; `claim_id` says which claim a row
-    is for, so a study's change appears once per claim it concerns. With `detail_of`, only
-    events of those kinds get their `detail` (others None): decoding every detail is most
-    of the cost of a week with many events.
+    is for, so a study's change appears once per claim it concerns. A `linked` event is
+    the link's own `first_linked_at` (`LINKED_ID` its id, ordered before the other events
+    of its moment). With `detail_of`, only events of those kinds get their `detail`
+    (others None): decoding every detail is most of the cost of a week with many events.
     """
     columns = (
         StudyEvent.nct_id,
@@ -120,8 +122,50 @@ def events_for_claims(
     for row in rows:
         wanted = detail_of is None or row["kind"] in detail_of
         row["detail"] = json.loads(row["detail"]) if wanted else None
+    wanted = detail_of is None or EventKind.LINKED in detail_of
+    rows += _linked_events(session, claim_ids, start, end, with_detail=wanted)
     rows.sort(key=lambda e: (e["observed_at"], e["id"]), reverse=True)
     return rows
+
+
+LINKED_ID = 0
+"""The `id` of a `linked` event, which has no `study_events` row (ids there start at 1)."""
+
+
+def _linked_events(
+    session: Session,
+    claim_ids: Sequence[str],
+    start: datetime | None,
+    end: datetime | None,
+    *,
+    with_detail: bool,
+) -> list[dict[str, Any]]:
+    """Each link of the claims made in [start, end), as its `linked` event; its detail is
+    the link's topic version and `matched_on` now."""
+    claim = ClaimStudy.claim_id
+    query = select(
+        claim, ClaimStudy.nct_id, ClaimStudy.first_linked_at, ClaimStudy.topic_version
+    ).where((claim if start is None else _unindexed(session, claim)).in_(claim_ids))
+    if with_detail:
+        query = query.add_columns(ClaimStudy.matched_on)
+    if start is not None:
+        query = query.where(ClaimStudy.first_linked_at >= start)
+    if end is not None:
+        query = query.where(ClaimStudy.first_linked_at < end)
+    linked, minor = EventKind.LINKED.value, Severity.MINOR.value
+    return [
+        {
+            "id": LINKED_ID,
+            "claim_id": row[0],
+            "nct_id": row[1],
+            "kind": linked,
+            "observed_at": row[2],
+            "effective_on": None,
+            "severity": minor,
+            "detail": {"topic_version": row[3], "matched_on": row[4]} if with_detail else None,
+        }
+        for row in session.execute(query)
+    ]
 
 
 def study_links(session: Session, nct_id: str) -> dict[str, Any] | None:

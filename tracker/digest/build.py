@@ -313,26 +313,40 @@ def _summary(
         .where(StudyEvent.observed_at >= start, StudyEvent.observed_at < end)
         .group_by(StudyEvent.kind)
     )
+    events = {kind.value: 0 for kind in EventKind} | dict(event_counts.all())
+    events[EventKind.LINKED.value] = _links_made(session, start, end)
     return {
         "claims_total": len(claims),
         "claims_changed": sum(1 for claim in claims if claim["trials"]),
         "flags": {kind.value: flag_counts[kind.value] for kind in FlagKind},
-        "events": {kind.value: 0 for kind in EventKind} | dict(event_counts.all()),
+        "events": events,
     }
 
 
-def changes_in(session: Session, week: IsoWeek, zone: ZoneInfo) -> int:
-    """How many events and flags the syncs recorded in `week` so far."""
-    start, end = week.bounds(zone)
+def _links_made(session: Session, start: datetime, end: datetime) -> int:
+    """The `linked` events of [start, end): the links first made then."""
+    made = ClaimStudy.first_linked_at
+    links = select(func.count()).select_from(ClaimStudy).where(made >= start, made < end)
+    return session.scalar(links) or 0
+
+
+def _events_in(session: Session, start: datetime, end: datetime) -> int:
+    """How many events the syncs recorded in [start, end), `linked` ones included."""
     events = session.scalar(
         select(func.count())
         .select_from(StudyEvent)
         .where(StudyEvent.observed_at >= start, StudyEvent.observed_at < end)
     )
+    return (events or 0) + _links_made(session, start, end)
+
+
+def changes_in(session: Session, week: IsoWeek, zone: ZoneInfo) -> int:
+    """How many events and flags the syncs recorded in `week` so far."""
+    start, end = week.bounds(zone)
     flags = session.scalar(
         select(func.count()).select_from(Flag).where(Flag.raised_at >= start, Flag.raised_at < end)
     )
-    return (events or 0) + (flags or 0)
+    return _events_in(session, start, end) + (flags or 0)
 
 
 def build_digest(
@@ -385,11 +399,7 @@ def _active_claims(session: Session) -> list[Row[Any]]:
 
 def _claims_per_batch(session: Session, claims: int, start: datetime, end: datetime) -> int:
     """How many claims to read at once for about `EVENTS_PER_BATCH` of the week's events."""
-    events = session.scalar(
-        select(func.count())
-        .select_from(StudyEvent)
-        .where(StudyEvent.observed_at >= start, StudyEvent.observed_at < end)
-    )
+    events = _events_in(session, start, end)
     if not events or events <= EVENTS_PER_BATCH:
         return max(claims, 1)
     return max(claims * EVENTS_PER_BATCH // events, 1)

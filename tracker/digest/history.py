@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Flag, StudyEvent
+from db.models import ClaimStudy, Flag, StudyEvent
 from tracker.digest.build import changes_in
 from tracker.digest.week import IsoWeek
 
@@ -19,8 +19,9 @@ MAX_WEEKS = 104
 def digest_weeks(session: Session, zone: ZoneInfo, today: date) -> list[tuple[IsoWeek, int]]:
     """Each week since the first change, newest first, with its number of changes."""
     first = session.scalar(select(func.min(StudyEvent.observed_at)))
+    linked = session.scalar(select(func.min(ClaimStudy.first_linked_at)))
     flagged = session.scalar(select(func.min(Flag.raised_at)))
-    starts = [moment for moment in (first, flagged) if moment is not None]
+    starts = [moment for moment in (first, linked, flagged) if moment is not None]
     if not starts:
         return []
     last = IsoWeek.containing(today)

@@ -285,7 +285,9 @@ class ClaimSync:
 
     def _write_links(self, page: _Page) -> set[str]:
         """Link the page's studies to the claim, judging their relevance; the ids newly
-        linked, matching again, or newly counting for the claim."""
+        linked, matching again, or newly counting for the claim. A new link is its own
+        `linked` event (its `first_linked_at`, read by `tracker.trials.events_for_claims`):
+        a row per link in `study_events` was a tenth of a first sync."""
         claim_id, version = self.plan.claim_id, self.plan.topic_version
         existing = {
             link.nct_id: link
@@ -316,7 +318,6 @@ class ClaimSync:
             row = self._link_row(nct_id, why, relevance)
             if link is None:
                 new.append({**row, "first_linked_at": self.now})
-                events.append(self._event(nct_id, EventKind.LINKED, detail, claim=True))
             elif (
                 not link.is_matching
                 or (link.topic_version, link.matched_on) != (version, why)
@@ -334,7 +335,8 @@ class ClaimSync:
         update_rows(self.connection, ClaimStudy, updates)
         self._insert_events(events)
         self.result.links_created += len(new)
-        return {event["nct_id"] for event in events} | promoted
+        self.result.events_created += len(new)
+        return {row["nct_id"] for row in new} | {event["nct_id"] for event in events} | promoted
 
     def _link_row(
         self, nct_id: str, why: dict[str, Any], relevance: dict[str, Any]
