@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any, Literal, TextIO
 
 from tracker.cli.safe_text import for_spreadsheet, for_terminal
@@ -57,13 +57,18 @@ def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 _MISSING = object()
 
 
-def _values(record: Mapping[str, Any], fields: Sequence[str]) -> list[Any]:
-    """`fields` of `record` as `flatten` names them, flattening only a record that needs it."""
-    values = [record.get(field, _MISSING) for field in fields]
-    if _MISSING not in values and all(map(isinstance, values, repeat(_PLAIN))):
-        return values
-    flat = flatten(record)
-    return [flat.get(field) for field in fields]
+def _columns(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> list[list[Any]]:
+    """Each of `fields` as a column of the rows' values, as `flatten` names them; rows are
+    flattened only when a field is missing or holds a mapping. Column by column: a listing
+    of flags has hundreds of thousands of rows."""
+    columns = [[row.get(field, _MISSING) for row in rows] for field in fields]
+    if all(
+        _MISSING not in column and all(map(isinstance, column, repeat(_PLAIN)))
+        for column in columns
+    ):
+        return columns
+    flat = [flatten(row) for row in rows]
+    return [[record.get(field) for record in flat] for field in fields]
 
 
 def cell(value: Any, separator: str = ", ") -> str:
@@ -110,26 +115,31 @@ def fit_widths(natural: Sequence[int], minimum: Sequence[int], width: int) -> li
     return widths
 
 
-def _write_records(headers: Sequence[str], body: list[list[str]], out: TextIO, width: int) -> None:
-    """One vertical record per row, as `psql \\x` prints them."""
+def _write_records(
+    headers: Sequence[str], columns: list[list[str]], out: TextIO, width: int
+) -> None:
+    """One vertical record per row, as `psql \\x` prints them, from the table's columns."""
     label = max(len(header) for header in headers)
     room = max(width - label - 3, MIN_COLUMN)
-    labels = [header.ljust(label) for header in headers]
-    lines: list[str] = []
-    for number, line in enumerate(body, 1):
-        lines.append((f"-[ RECORD {number} ]" + "-" * width)[:width])
-        lines += [
-            f"{name} | {_clip(text, room)}".rstrip()
-            for name, text in zip(labels, line, strict=True)
-        ]
-    out.write("\n".join(lines) + "\n")
+    fields = [
+        [(name + (text if len(text) <= room else _clip(text, room))).rstrip() for text in column]
+        for name, column in zip(
+            (header.ljust(label) + " | " for header in headers), columns, strict=True
+        )
+    ]
+    rule = "-" * width
+    numbers = (f"-[ RECORD {n} ]{rule}"[:width] for n in range(1, len(columns[0]) + 1))
+    out.write("\n".join(chain.from_iterable(zip(numbers, *fields, strict=True))) + "\n")
 
 
 def _column_texts(values: Sequence[Any], clip: bool) -> list[str]:
     """One column's values as safe text, cut at `MAX_CELL` when `clip`. Column by column,
     so that a column of printable text (nearly every one) is checked in one call."""
-    if all(type(value) is str for value in values):
+    kinds = set(map(type, values))
+    if kinds == {str}:
         texts = list(values)
+    elif kinds == {int}:
+        texts = list(map(str, values))
     else:
         texts = [cell(value) for value in values]
     if not "".join(texts).isprintable():
@@ -154,8 +164,7 @@ def write_table(
         out.write("(none)\n")
         return
     headers = [field.replace("_", " ") for field in fields]
-    values = zip(*(_values(row, fields) for row in rows), strict=True)
-    columns = [_column_texts(column, not wide) for column in values]
+    columns = [_column_texts(column, not wide) for column in _columns(rows, fields)]
     longest = [max(map(len, column)) for column in columns]
     natural = [max(len(h), n) for h, n in zip(headers, longest, strict=True)]
     widths: list[int] | None = natural
@@ -167,7 +176,7 @@ def write_table(
         ]
         widths = fit_widths(natural, minimum, width)
         if widths is None:
-            _write_records(headers, [list(line) for line in zip(*columns, strict=True)], out, width)
+            _write_records(headers, columns, out, width)
             return
     cut = [
         column if most <= size else [_clip(text, size) for text in column]
