@@ -197,7 +197,7 @@ class ClaimStudy(Base):
     """
 
     __tablename__ = "claim_studies"
-    __table_args__ = (Index(None, "first_linked_at"),)
+    __table_args__ = (Index(None, "first_linked_at", "claim_id", "nct_id"),)
 
     claim_id: Mapped[str] = mapped_column(ForeignKey("claims.id"), primary_key=True)
     nct_id: Mapped[str] = mapped_column(ForeignKey("studies.nct_id"), primary_key=True, index=True)

@@ -11,10 +11,11 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, cast, select
+from sqlalchemy import ColumnElement, Text, cast, select, type_coerce
 from sqlalchemy.orm import Session
 
 from claims.query import claim_record, get_claim
+from db.dbapi import utc_datetime
 from db.enums import EventKind, Severity
 from db.models import ClaimStudy, Study, StudyEvent
 
@@ -111,14 +112,15 @@ def events_for_claims(
         )
     )
     rows: list[dict[str, Any]] = []
+    connection = session.connection()
     for query in (own, shared):
         if start is not None:
             query = query.where(StudyEvent.observed_at >= start)
         if end is not None:
             query = query.where(StudyEvent.observed_at < end)
-        result = session.execute(query)
+        result = connection.execute(query)
         names = list(result.keys())
-        rows += [dict(zip(names, row, strict=True)) for row in result]
+        rows += [dict(zip(names, row, strict=True)) for row in result.all()]
     for row in rows:
         wanted = detail_of is None or row["kind"] in detail_of
         row["detail"] = json.loads(row["detail"]) if wanted else None
@@ -141,13 +143,17 @@ def _linked_events(
     with_detail: bool,
 ) -> list[dict[str, Any]]:
     """Each link of the claims made in [start, end), as its `linked` event; its detail is
-    the link's topic version and `matched_on` now."""
+    the link's topic version and `matched_on` now. Within a window the links are found by
+    the index on (first_linked_at, claim_id, nct_id) alone, without reading their rows;
+    the time is read as the driver gives it and converted once per distinct value (a sync
+    stamps a claim's links with one moment)."""
     claim = ClaimStudy.claim_id
-    query = select(
-        claim, ClaimStudy.nct_id, ClaimStudy.first_linked_at, ClaimStudy.topic_version
-    ).where((claim if start is None else _unindexed(session, claim)).in_(claim_ids))
+    made = type_coerce(ClaimStudy.first_linked_at, Text)
+    query = select(claim, ClaimStudy.nct_id, made).where(
+        (claim if start is None else _unindexed(session, claim)).in_(claim_ids)
+    )
     if with_detail:
-        query = query.add_columns(ClaimStudy.matched_on)
+        query = query.add_columns(ClaimStudy.topic_version, ClaimStudy.matched_on)
     if start is not None:
         query = query.where(ClaimStudy.first_linked_at >= start)
     if end is not None:
@@ -159,12 +165,12 @@ def _linked_events(
             "claim_id": row[0],
             "nct_id": row[1],
             "kind": linked,
-            "observed_at": row[2],
+            "observed_at": utc_datetime(row[2]),
             "effective_on": None,
             "severity": minor,
             "detail": {"topic_version": row[3], "matched_on": row[4]} if with_detail else None,
         }
-        for row in session.execute(query)
+        for row in session.connection().execute(query).all()
     ]
 
 

@@ -2,8 +2,9 @@
 
 A first sync wrote one `study_events` row per new link (a tenth of its time, and most of
 an import week's events); readers now take the `linked` events from the links
-(`tracker.trials.events_for_claims`). The rows already stored are deleted, and
-`claim_studies.first_linked_at` is indexed for the weeks the digest reads.
+(`tracker.trials.events_for_claims`). The rows already stored are deleted, and the links
+are indexed by (first_linked_at, claim_id, nct_id): the digest finds a week's links in the
+index alone.
 
 Revision ID: 0010
 Revises: 0009
@@ -23,11 +24,11 @@ down_revision = "0009"
 branch_labels = None
 depends_on = None
 
-INDEX = "ix_claim_studies_first_linked_at"
+INDEX = "ix_claim_studies_first_linked_at_claim_id_nct_id"
 
 
 def upgrade() -> None:
-    op.create_index(INDEX, "claim_studies", ["first_linked_at"])
+    op.create_index(INDEX, "claim_studies", ["first_linked_at", "claim_id", "nct_id"])
     op.execute("DELETE FROM study_events WHERE kind = 'linked'")
 
 
