@@ -37,6 +37,13 @@ TESTED_ARMS = frozenset({"EXPERIMENTAL", "ACTIVE_COMPARATOR", "OTHER"})
 CONTROL_ARMS = frozenset({"PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION"})
 COMPARATIVE_MODELS = frozenset({"PARALLEL", "CROSSOVER", "FACTORIAL"})
 _TOKEN = re.compile(r"[^\W_]+")
+_ASCII_TOKEN = re.compile(r"[A-Za-z0-9]+")
+"""`_TOKEN` for a text that is all ASCII (most registry text), where it matches the same
+words a third faster."""
+
+
+def _tokens(text: str) -> list[str]:
+    return (_ASCII_TOKEN if text.isascii() else _TOKEN).findall(text)
 
 
 @dataclass(frozen=True)
@@ -94,7 +101,7 @@ def _short_stems(text: str, expand_all: bool) -> tuple[str, ...]:
 
 def _stems_of(text: str, expand_all: bool) -> tuple[str, ...]:
     found: list[str] = []
-    for token in _TOKEN.findall(text):
+    for token in _tokens(text):
         found.extend(_token_stems(token, expand_all))
     return tuple(found)
 
@@ -156,7 +163,7 @@ def _short_words(text: str) -> frozenset[str]:
 def _long_words(text: str) -> frozenset[str]:
     """A summary or description, read by several rules of one study's judgement: kept for
     the few studies last judged only, so memory stays flat. Each distinct token once."""
-    tokens = set(_TOKEN.findall(text))
+    tokens = set(_tokens(text))
     try:
         return frozenset(chain.from_iterable(map(_TOKEN_STEMS[False].__getitem__, tokens)))
     except KeyError:
