@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from itertools import repeat
 from types import ModuleType, TracebackType
 from typing import Any, Protocol
 
@@ -46,7 +47,7 @@ class DbapiReader:
             try:
                 cursor.execute(_pyformat(sql) if self._pyformat else sql, params or {})
                 names = [column[0] for column in cursor.description]
-                return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+                return list(map(dict, map(zip, repeat(names), cursor.fetchall())))
             finally:
                 cursor.close()
 
