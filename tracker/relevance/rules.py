@@ -19,31 +19,26 @@ A claim without interventions (or conditions) is judged on the other side alone.
 
 from __future__ import annotations
 
-import math
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from importlib import resources
-from itertools import chain
 from typing import Any
 
 from claims.spec import Topic
 from db.enums import Tier
 from tracker.ctgov.records import ArmGroup, Intervention, StudyRecord
+from tracker.relevance.words import (
+    covers,
+    phrase_in,
+    phrase_stems,
+    rule_data,
+    text_stems,
+    text_words,
+)
 
 TESTED_ARMS = frozenset({"EXPERIMENTAL", "ACTIVE_COMPARATOR", "OTHER"})
 CONTROL_ARMS = frozenset({"PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION"})
 COMPARATIVE_MODELS = frozenset({"PARALLEL", "CROSSOVER", "FACTORIAL"})
-_TOKEN = re.compile(r"[^\W_]+")
-_ASCII_TOKEN = re.compile(r"[A-Za-z0-9]+")
-"""`_TOKEN` for a text that is all ASCII (most registry text), where it matches the same
-words a third faster."""
-
-
-def _tokens(text: str) -> list[str]:
-    return (_ASCII_TOKEN if text.isascii() else _TOKEN).findall(text)
 
 
 @dataclass(frozen=True)
@@ -68,153 +63,9 @@ class Relevance:
         return [reason.as_json() for reason in self.reasons]
 
 
-@cache
-def _data() -> dict[str, Any]:
-    text = resources.files("tracker.relevance").joinpath("weights.toml").read_text("utf-8")
-    return tomllib.loads(text)
-
-
 def weights() -> dict[str, float]:
     """Each rule's weight in the score."""
-    return dict(_data()["weights"])
-
-
-CACHED_TEXT = 200
-"""Texts up to this long (names, phrases, titles recur from study to study) keep their
-stems in a cache; longer ones (summaries, descriptions, seldom repeated) do not, so that
-memory stays flat however many studies a sync reads."""
-
-
-def _stems(text: str, expand_all: bool = False) -> tuple[str, ...]:
-    """A text's comparable words: abbreviations expanded (in a study's text only when
-    written in capitals, so "all" stays a word and "ALL" is a leukaemia), spellings
-    unified, stop words dropped, each cut to its stem."""
-    if len(text) <= CACHED_TEXT:
-        return _short_stems(text, expand_all)
-    return _stems_of(text, expand_all)
-
-
-@lru_cache(maxsize=8192)
-def _short_stems(text: str, expand_all: bool) -> tuple[str, ...]:
-    return _stems_of(text, expand_all)
-
-
-def _stems_of(text: str, expand_all: bool) -> tuple[str, ...]:
-    found: list[str] = []
-    for token in _tokens(text):
-        found.extend(_token_stems(token, expand_all))
-    return tuple(found)
-
-
-_TOKEN_STEMS: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] = ({}, {})
-"""Each token's stems, as read in a study's text and in a claim's phrase: a sync reads the
-same few thousand words again and again."""
-TOKENS_KEPT = 100_000
-"""Tokens whose stems are kept (a few megabytes); past that the memo starts again."""
-
-
-def _token_stems(token: str, expand_all: bool) -> tuple[str, ...]:
-    memo = _TOKEN_STEMS[expand_all]
-    stems = memo.get(token)
-    if stems is None:
-        if len(memo) >= TOKENS_KEPT:
-            memo.clear()
-        stems = memo[token] = _stem_token(token, expand_all)
-    return stems
-
-
-def _stem_token(token: str, expand_all: bool) -> tuple[str, ...]:
-    matching = _data()["matching"]
-    spelling, short = matching["spelling"], matching["abbreviations"]
-    word = token.casefold()
-    if word in short and (expand_all or sum(c.isupper() for c in token) >= 2):
-        return _stems(short[word], True)
-    word = spelling.get(word, word)
-    if word.endswith("s") and len(word) > 3 and not word.endswith("ss"):
-        word = word[:-1]
-    word = spelling.get(word, word)
-    if word in _stop_words():
-        return ()
-    return (word[: matching["stem_length"]],)
-
-
-@cache
-def _stop_words() -> frozenset[str]:
-    return frozenset(_data()["matching"]["stop_words"])
-
-
-def _phrase(text: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(_stems(text, True)))
-
-
-def _words(text: str) -> frozenset[str]:
-    """A text's stems as a set, for the membership tests of matching."""
-    if len(text) <= CACHED_TEXT:
-        return _short_words(text)
-    return _long_words(text)
-
-
-@lru_cache(maxsize=8192)
-def _short_words(text: str) -> frozenset[str]:
-    return frozenset(_short_stems(text, False))
-
-
-@lru_cache(maxsize=64)
-def _long_words(text: str) -> frozenset[str]:
-    """A summary or description, read by several rules of one study's judgement: kept for
-    the few studies last judged only, so memory stays flat. Each distinct token once."""
-    tokens = set(_tokens(text))
-    try:
-        return frozenset(chain.from_iterable(map(_TOKEN_STEMS[False].__getitem__, tokens)))
-    except KeyError:
-        return frozenset(chain.from_iterable(_token_stems(token, False) for token in tokens))
-
-
-def _matches(phrase: Sequence[str], text: str | None) -> bool:
-    """Whether enough of a claim phrase's words are in one text of the study."""
-    if not text or not phrase:
-        return False
-    return _covers(tuple(phrase), _words(text))
-
-
-def _covers(phrase: tuple[str, ...], words: frozenset[str]) -> bool:
-    """Whether a text's stems hold enough of a phrase's words, with no contradiction."""
-    if not phrase or _contradicts(phrase, words):
-        return False
-    matching = _data()["matching"]
-    needed = len(phrase)
-    if needed > matching["all_words_up_to"]:
-        needed = math.ceil(needed * matching["share_of_words"])
-    return sum(word in words for word in phrase) >= needed
-
-
-@cache
-def _exclusive() -> list[list[set[str]]]:
-    return [
-        [{_stems(word, True)[0] for word in kind} for kind in group]
-        for group in _data()["matching"]["exclusive"]
-    ]
-
-
-@lru_cache(maxsize=4096)
-def _kinds_named(phrase: tuple[str, ...]) -> tuple[tuple[int, frozenset[int]], ...]:
-    """The exclusive groups a phrase names a kind of: (group index, the kinds it names)."""
-    return tuple(
-        (index, frozenset(n for n, kind in enumerate(group) if kind.intersection(phrase)))
-        for index, group in enumerate(_exclusive())
-        if any(kind.intersection(phrase) for kind in group)
-    )
-
-
-def _contradicts(phrase: tuple[str, ...], words: frozenset[str]) -> bool:
-    """The text names another kind of a group the phrase names one kind of: "allogeneic
-    stem cell transplantation" is not "autologous stem cell transplantation"."""
-    groups = _exclusive()
-    for index, mine in _kinds_named(phrase):
-        named = [n for n, kind in enumerate(groups[index]) if not kind.isdisjoint(words)]
-        if named and not mine.intersection(named):
-            return True
-    return False
+    return dict(rule_data()["weights"])
 
 
 Phrases = Sequence[tuple[str, tuple[str, ...]]]
@@ -222,10 +73,10 @@ Phrases = Sequence[tuple[str, tuple[str, ...]]]
 
 def _first(phrases: Phrases, texts: Iterable[str | None]) -> tuple[str, str] | None:
     """The first (claim phrase, study text) pair that matches, or None."""
-    listed = [(text, _words(text)) for text in texts if text]
+    listed = [(text, text_words(text)) for text in texts if text]
     for phrase, words in phrases:
         for text, found in listed:
-            if _covers(words, found):
+            if covers(words, found):
                 return phrase, text
     return None
 
@@ -279,7 +130,7 @@ def _intervention_side(topic: Topic, study: StudyRecord, judged: _Judgement) -> 
     names no intervention)."""
     if not topic.interventions:
         return "n/a"
-    phrases = [(p, _phrase(p)) for p in topic.interventions]
+    phrases = [(p, phrase_stems(p)) for p in topic.interventions]
     arms = study.arm_groups
     matched: list[tuple[str, Intervention]] = []
     for intervention in study.interventions:
@@ -358,15 +209,17 @@ def _treatments(arm: ArmGroup, phrases: Phrases) -> tuple[bool, set[str]]:
     first word's stem ("Tadalafil 5 mg" and "tadalafil" agree). Entries are split where
     they combine treatments ("Sildenafil plus hyperbaric oxygen"); placebos, shams, tests
     and measurements are no treatment."""
-    ignored = _data()["matching"]["not_treatment_words"]
+    ignored = rule_data()["matching"]["not_treatment_words"]
     own, others = False, set()
     for entry in arm.intervention_names:
         if entry.casefold().startswith("diagnostic test:"):
             continue
         for part in _COMBINED.split(_intervention_name(entry)):
-            if any(_matches(words, part) for _, words in phrases):
+            if any(phrase_in(words, part) for _, words in phrases):
                 own = True
-            elif not any(word in part.casefold() for word in ignored) and (stems := _stems(part)):
+            elif not any(word in part.casefold() for word in ignored) and (
+                stems := text_stems(part)
+            ):
                 others.add(stems[0])
     return own, others
 
@@ -374,7 +227,7 @@ def _treatments(arm: ArmGroup, phrases: Phrases) -> tuple[bool, set[str]]:
 def _named_first(study: StudyRecord, phrases: Phrases, others: set[str]) -> str | None:
     """In a single-arm combination, the other treatment when the title names it before any
     claim intervention (titles name the investigational agent first: "X with Y")."""
-    title = _stems(study.official_title or study.brief_title or "")
+    title = text_stems(study.official_title or study.brief_title or "")
     claim = {word for _, words in phrases for word in words}
     for word in title:
         if word in others:
@@ -479,8 +332,8 @@ def _names_the_term(phrase: Sequence[str], term: str) -> bool:
     """A MeSH term stands for the claim's condition when the phrase covers most of the
     term's words too: "Liver Neoplasms" is "liver cancer", "Precursor Cell Lymphoblastic
     Leukemia-Lymphoma" is not "lymphoma"."""
-    words = set(_stems(term))
-    share = _data()["matching"]["share_of_words"]
+    words = set(text_stems(term))
+    share = rule_data()["matching"]["share_of_words"]
     return bool(words) and sum(word in phrase for word in words) >= share * len(words)
 
 
@@ -490,7 +343,7 @@ def _condition_side(topic: Topic, study: StudyRecord, judged: _Judgement) -> str
     MeSH terms: a keyword or the title is not enough there."""
     if not topic.conditions:
         return "n/a"
-    phrases = [(p, _phrase(p)) for p in topic.conditions]
+    phrases = [(p, phrase_stems(p)) for p in topic.conditions]
     own: tuple[str | None, ...] = study.conditions
     if topic.interventions:
         own = (*own, study.brief_title, study.official_title)
@@ -503,7 +356,7 @@ def _condition_side(topic: Topic, study: StudyRecord, judged: _Judgement) -> str
             (phrase, term)
             for phrase, words in phrases
             for term in study.condition_mesh.terms
-            if _matches(words, term) and _names_the_term(words, term)
+            if phrase_in(words, term) and _names_the_term(words, term)
         ),
         None,
     )
@@ -543,7 +396,7 @@ def _terms_missing(topic: Topic, study: StudyRecord, judged: _Judgement) -> bool
         *(o.measure for o in study.primary_outcomes),
     )
     for term in topic.terms:
-        if _first([(term, _phrase(term))], texts) is None:
+        if _first([(term, phrase_stems(term))], texts) is None:
             judged.reasons.append(
                 Reason(
                     "term_outside_structure",
@@ -558,7 +411,7 @@ def _terms_missing(topic: Topic, study: StudyRecord, judged: _Judgement) -> bool
 def _outcomes_not_clinical(study: StudyRecord, judged: _Judgement) -> bool:
     """Every primary outcome measures something other than a clinical effect: a level in
     the blood, genes, pharmacokinetics, preference, cost, feasibility."""
-    cues = _data()["outcomes"]["not_clinical"]
+    cues = rule_data()["outcomes"]["not_clinical"]
     measures = [o.measure.casefold() for o in study.primary_outcomes]
     if not measures or not all(any(cue in m for cue in cues) for m in measures):
         return False
@@ -574,7 +427,9 @@ def _outcomes_not_clinical(study: StudyRecord, judged: _Judgement) -> bool:
 
 
 def _evidence_weight(topic: Topic, study: StudyRecord, judged: _Judgement) -> None:
-    phrases = [(p, _phrase(p)) for p in (*topic.interventions, *topic.conditions, *topic.terms)]
+    phrases = [
+        (p, phrase_stems(p)) for p in (*topic.interventions, *topic.conditions, *topic.terms)
+    ]
     title = _first(phrases, (study.brief_title, study.official_title))
     if title is not None:
         judged.add("phrase_in_title", f"{title[0]!r} in the title")
