@@ -75,3 +75,22 @@ def test_version_and_help_answer_without_the_database_stack() -> None:
 def test_version_reads_no_package_metadata_and_agrees_with_it() -> None:
     assert _modules_loaded_by(["--version"], ("importlib.metadata", "tracker.cli.sync")) == []
     assert tracker.__version__ == version("claim-trial-tracker")
+
+
+def test_the_digest_does_not_load_the_registry_client(tmp_path: Path) -> None:
+    probe = (
+        "import sys\n"
+        "from tracker.cli import main\n"
+        "assert main(sys.argv[1:]) == 0\n"
+        "loaded = ('requests', 'tracker.ctgov.client', 'tracker.sync.claim', 'msgspec')\n"
+        "print('loaded:' + ','.join(name for name in loaded if name in sys.modules))\n"
+    )
+    env = {**os.environ, "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'tracker.db'}"}
+    loading = [sys.executable, "-m", "tracker", "claims", "load", "--quiet"]
+    subprocess.run(loading, env=env, check=True, capture_output=True)
+    digest = ["digest", "--week", "2026-W48", "--out", str(tmp_path / "digest.md")]
+    result = subprocess.run(
+        [sys.executable, "-c", probe, *digest], capture_output=True, text=True, env=env
+    )
+    assert (result.returncode, result.stdout.strip()) == (0, "loaded:")
+    assert (tmp_path / "digest.md").read_text().startswith("#")
