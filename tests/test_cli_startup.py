@@ -31,22 +31,34 @@ READS = (["status"], ["flags"], ["trials", "msc-regenerate-liver-tissue-hcc"])
 """The read commands, which answer through `db.reader` on a database at head."""
 
 
-def test_read_commands_on_a_current_database_load_no_sqlalchemy(tmp_path: Path) -> None:
-    probe = (
-        "import sys\n"
-        "from tracker.cli import main\n"
-        "assert main(sys.argv[1:]) == 0\n"
-        "loaded = ('sqlalchemy', 'db.models', 'db.engine', 'yaml', 'claims.load', 'logging')\n"
-        "print(','.join(name for name in loaded if name in sys.modules), file=sys.stderr)\n"
-    )
+def _loaded_database(tmp_path: Path) -> dict[str, str]:
+    """The environment of a database with the built-in claims loaded, at head."""
     env = {**os.environ, "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'tracker.db'}"}
     loading = [sys.executable, "-m", "tracker", "claims", "load", "--quiet"]
     subprocess.run(loading, env=env, check=True, capture_output=True)
+    return env
+
+
+def _loading(argv: list[str], names: tuple[str, ...], env: dict[str, str]) -> tuple[int, str]:
+    """The exit status of `tracker ARGV` and which of `names` it left imported."""
+    probe = (
+        "import sys\n"
+        "from tracker.cli import main\n"
+        "status = main(sys.argv[1:])\n"
+        f"print('loaded:' + ','.join(name for name in {names!r} if name in sys.modules))\n"
+        "sys.exit(status)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, *argv], capture_output=True, text=True, env=env
+    )
+    return result.returncode, result.stdout.strip().rpartition("loaded:")[2]
+
+
+def test_read_commands_on_a_current_database_load_no_sqlalchemy(tmp_path: Path) -> None:
+    env = _loaded_database(tmp_path)
+    loaded = ("sqlalchemy", "db.models", "db.engine", "yaml", "claims.load", "logging")
     for argv in READS:
-        result = subprocess.run(
-            [sys.executable, "-c", probe, *argv], capture_output=True, text=True, env=env
-        )
-        assert (result.returncode, result.stderr.strip()) == (0, ""), argv
+        assert _loading(argv, loaded, env) == (0, ""), argv
 
 
 def _modules_loaded_by(argv: list[str], names: tuple[str, ...]) -> list[str]:
@@ -78,19 +90,8 @@ def test_version_reads_no_package_metadata_and_agrees_with_it() -> None:
 
 
 def test_the_digest_does_not_load_the_registry_client(tmp_path: Path) -> None:
-    probe = (
-        "import sys\n"
-        "from tracker.cli import main\n"
-        "assert main(sys.argv[1:]) == 0\n"
-        "loaded = ('requests', 'tracker.ctgov.client', 'tracker.sync.claim', 'msgspec')\n"
-        "print('loaded:' + ','.join(name for name in loaded if name in sys.modules))\n"
-    )
-    env = {**os.environ, "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'tracker.db'}"}
-    loading = [sys.executable, "-m", "tracker", "claims", "load", "--quiet"]
-    subprocess.run(loading, env=env, check=True, capture_output=True)
+    env = _loaded_database(tmp_path)
     digest = ["digest", "--week", "2026-W48", "--out", str(tmp_path / "digest.md")]
-    result = subprocess.run(
-        [sys.executable, "-c", probe, *digest], capture_output=True, text=True, env=env
-    )
-    assert (result.returncode, result.stdout.strip()) == (0, "loaded:")
+    loaded = ("requests", "tracker.ctgov.client", "tracker.sync.claim", "msgspec")
+    assert _loading(digest, loaded, env) == (0, "")
     assert (tmp_path / "digest.md").read_text().startswith("#")
