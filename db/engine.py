@@ -106,3 +106,9 @@ class CoreReader:
         result = self.connection.execute(text(sql), dict(params or {}))
         names = list(result.keys())
         return [dict(zip(names, row, strict=True)) for row in result]
+
+    def columns(self, sql: str, params: Mapping[str, Any] | None = None) -> dict[str, list[Any]]:
+        from db.reader import as_columns
+
+        result = self.connection.execute(text(sql), dict(params or {}))
+        return as_columns(list(result.keys()), result.all())

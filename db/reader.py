@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from itertools import repeat
 from types import ModuleType, TracebackType
 from typing import Any, Protocol
@@ -27,9 +27,20 @@ POSTGRES_SCHEME = "postgresql+psycopg"
 
 
 class Reader(Protocol):
-    """Rows of a SQL text query, as dicts by column name."""
+    """Rows of a SQL text query, as dicts by column name, or its columns by name."""
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]: ...
+
+    def columns(
+        self, sql: str, params: Mapping[str, Any] | None = None
+    ) -> dict[str, list[Any]]: ...
+
+
+def as_columns(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> dict[str, list[Any]]:
+    """Each column's values in row order, by name."""
+    if not rows:
+        return {name: [] for name in names}
+    return dict(zip(names, map(list, zip(*rows, strict=True)), strict=True))
 
 
 class DbapiReader:
@@ -48,6 +59,15 @@ class DbapiReader:
                 cursor.execute(_pyformat(sql) if self._pyformat else sql, params or {})
                 names = [column[0] for column in cursor.description]
                 return list(map(dict, map(zip, repeat(names), cursor.fetchall())))
+            finally:
+                cursor.close()
+
+    def columns(self, sql: str, params: Mapping[str, Any] | None = None) -> dict[str, list[Any]]:
+        with _Translated(self._driver, self._shown):
+            cursor = self._connection.cursor()
+            try:
+                cursor.execute(_pyformat(sql) if self._pyformat else sql, params or {})
+                return as_columns([column[0] for column in cursor.description], cursor.fetchall())
             finally:
                 cursor.close()
 

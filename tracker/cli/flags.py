@@ -6,7 +6,7 @@ import argparse
 
 from tracker.cli.context import Context
 from tracker.cli.help import DATABASE, add_command
-from tracker.cli.output import add_format_option, emit
+from tracker.cli.output import add_format_option, emit, write_columns
 from tracker.wording import plural
 
 FIELDS = (
@@ -84,11 +84,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run_list(ctx: Context, args: argparse.Namespace) -> int:
-    from tracker.flag_list import list_flags
+    from tracker.flag_list import flag_columns, list_flags
 
-    with ctx.reads() as reader:
-        flags = list_flags(reader, claim_id=args.claim, include_acknowledged=args.all)
     table = TABLE_FIELDS + (("acknowledged_at",) if args.all else ())
+    with ctx.reads() as reader:
+        if args.format in ("table", "wide"):
+            columns = flag_columns(
+                reader, table, claim_id=args.claim, include_acknowledged=args.all
+            )
+            write_columns(columns, table, ctx.out, wide=args.format == "wide")
+            return 0
+        flags = list_flags(reader, claim_id=args.claim, include_acknowledged=args.all)
     emit(flags, args.format, ctx.out, fields=FIELDS, table=table)
     return 0
 

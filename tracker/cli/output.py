@@ -84,7 +84,10 @@ def cell(value: Any, separator: str = ", ") -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list | tuple):
-        return separator.join(cell(item, separator) for item in value)
+        try:
+            return separator.join(value)
+        except TypeError:
+            return separator.join(cell(item, separator) for item in value)
     return str(value)
 
 
@@ -160,11 +163,24 @@ def write_table(
     """Columns that fit `width` (default: the terminal's): the last columns shrink first,
     long text is cut with "…", and when even that does not fit each row becomes a vertical
     record. `wide` shows every value whole."""
-    if not rows:
+    write_columns(_columns(rows, fields), fields, out, width=width, wide=wide)
+
+
+def write_columns(
+    values: Sequence[Sequence[Any]],
+    fields: Sequence[str],
+    out: TextIO,
+    *,
+    width: int | None = None,
+    wide: bool = False,
+) -> None:
+    """`write_table` of rows given as columns, one per field (a long listing read by
+    column need never become one mapping per row)."""
+    if not values or not values[0]:
         out.write("(none)\n")
         return
     headers = [field.replace("_", " ") for field in fields]
-    columns = [_column_texts(column, not wide) for column in _columns(rows, fields)]
+    columns = [_column_texts(column, not wide) for column in values]
     longest = [max(map(len, column)) for column in columns]
     natural = [max(len(h), n) for h, n in zip(headers, longest, strict=True)]
     widths: list[int] | None = natural
