@@ -135,14 +135,19 @@ def _write_records(
     out.write("\n".join(chain.from_iterable(zip(numbers, *fields, strict=True))) + "\n")
 
 
+_AS_STR = frozenset({str, int, float})
+"""Types whose `cell` is `str(value)` (bool is not among them: it reads yes/no)."""
+_TEXT_OR_NONE = frozenset({str, type(None)})
+
+
 def _column_texts(values: Sequence[Any], clip: bool) -> list[str]:
     """One column's values as safe text, cut at `MAX_CELL` when `clip`. Column by column,
     so that a column of printable text (nearly every one) is checked in one call."""
     kinds = set(map(type, values))
-    if kinds == {str}:
-        texts = list(values)
-    elif kinds == {int}:
+    if kinds <= _AS_STR:
         texts = list(map(str, values))
+    elif kinds <= _TEXT_OR_NONE:
+        texts = ["" if value is None else value for value in values]
     else:
         texts = [cell(value) for value in values]
     if not "".join(texts).isprintable():
