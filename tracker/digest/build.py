@@ -124,7 +124,7 @@ def _standing(
     found: dict[tuple[str, str], str | None] = {}
     verdicts: dict[tuple[str | None, str | None, str], str | None] = {}
     for rows in _links(session, claim_ids, wanted, len(pairs)):
-        for claim_id, nct_id, tier, screening, min_relevance in rows:
+        for claim_id, nct_id, tier, screening, min_relevance in rows.all():
             if claim_id not in claims:
                 continue
             seen = (tier, screening, min_relevance)
