@@ -1,5 +1,9 @@
 """Typed values for what the tracker keeps of a ClinicalTrials.gov study.
 
+Records are values: compared and hashed by their fields, and never changed once built.
+They are not frozen dataclasses, whose constructor costs six times as much (each field
+set through `object.__setattr__`): a first sync builds millions of them.
+
 The registry's dates are partial (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`): a `PartialDate`
 keeps the original text, and says which days it may stand for, so that
 "after as_of" can be decided without inventing a day that the registry never gave.
@@ -16,7 +20,7 @@ from functools import lru_cache
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-@dataclass(frozen=True, slots=True, order=False)
+@dataclass(slots=True, unsafe_hash=True)
 class PartialDate:
     """A registry date as precise as it was given: the days it may stand for."""
 
@@ -62,7 +66,7 @@ def _parse_partial_date(text: str) -> PartialDate | None:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class StudyDate:
     """A key date of a study (start, primary completion, completion) and its type."""
 
@@ -70,7 +74,7 @@ class StudyDate:
     type: str | None  # "ACTUAL" or "ESTIMATED" when the registry says
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Intervention:
     type: str | None  # DRUG, BIOLOGICAL, PROCEDURE, ...
     name: str
@@ -79,7 +83,7 @@ class Intervention:
     description: str | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ArmGroup:
     """An arm of a study: who gets what. `intervention_names` are as the registry writes
     them, "Type: Name"."""
@@ -90,7 +94,7 @@ class ArmGroup:
     intervention_names: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Outcome:
     """A primary outcome: what is measured, and when."""
 
@@ -98,7 +102,7 @@ class Outcome:
     time_frame: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Design:
     allocation: str | None = None  # RANDOMIZED, NON_RANDOMIZED, NA
     intervention_model: str | None = None  # SINGLE_GROUP, PARALLEL, CROSSOVER, ...
@@ -106,7 +110,7 @@ class Design:
     primary_purpose: str | None = None  # TREATMENT, PREVENTION, SUPPORTIVE_CARE, ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Mesh:
     """The registry's derived MeSH terms for a study's conditions or interventions."""
 
@@ -114,14 +118,19 @@ class Mesh:
     ancestors: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Reference:
     pmid: str | None = None
     type: str | None = None  # BACKGROUND, RESULT, DERIVED
     citation: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+NO_DESIGN = Design()
+NO_MESH = Mesh()
+"""What a record without those modules has (values, so one of each serves every record)."""
+
+
+@dataclass(slots=True, unsafe_hash=True)
 class StudyRecord:
     """One study as the tracker stores it. Every field but the NCT id may be missing."""
 
@@ -152,16 +161,16 @@ class StudyRecord:
     brief_summary: str | None = None
     arm_groups: tuple[ArmGroup, ...] = ()
     primary_outcomes: tuple[Outcome, ...] = ()
-    design: Design = Design()
-    condition_mesh: Mesh = Mesh()
-    intervention_mesh: Mesh = Mesh()
+    design: Design = NO_DESIGN
+    condition_mesh: Mesh = NO_MESH
+    intervention_mesh: Mesh = NO_MESH
     references: tuple[Reference, ...] = ()
     source_hash: str | None = field(default=None, compare=False)
     """SHA-256 of the study's JSON as the registry sent it, when the page was read typed
     (`tracker.ctgov.typed`); not part of what the record says."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ApiVersion:
     """What `/version` says: the API's version and when its data last refreshed."""
 
