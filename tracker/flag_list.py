@@ -59,5 +59,6 @@ def flag_columns(
         {"claim_id": claim_id} if claim_id is not None else {},
     )
     for moment in ("raised_at", "acknowledged_at"):
-        found[moment] = [utc_datetime(value) for value in found[moment]]
+        if moment in fields:
+            found[moment] = [utc_datetime(value) for value in found[moment]]
     return [found[field] for field in fields]

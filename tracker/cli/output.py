@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from itertools import chain, repeat
+from itertools import repeat
 from typing import Any, Literal, TextIO
 
 from tracker.cli.safe_text import for_spreadsheet, for_terminal
@@ -121,30 +121,43 @@ def fit_widths(natural: Sequence[int], minimum: Sequence[int], width: int) -> li
 def _write_records(
     headers: Sequence[str], columns: list[list[str]], out: TextIO, width: int
 ) -> None:
-    """One vertical record per row, as `psql \\x` prints them, from the table's columns."""
+    """One vertical record per row, as `psql \\x` prints them, from the table's columns:
+    each record one `str.format` of its values, cut and stripped column by column (a
+    listing of flags has hundreds of thousands of rows). An empty value leaves its line
+    ending at the bar, as a stripped line would."""
     label = max(len(header) for header in headers)
     room = max(width - label - 3, MIN_COLUMN)
-    fields = [
-        [(name + (text if len(text) <= room else _clip(text, room))).rstrip() for text in column]
-        for name, column in zip(
-            (header.ljust(label) + " | " for header in headers), columns, strict=True
-        )
+    cut = [
+        list(map(str.rstrip, (text if len(text) <= room else _clip(text, room) for text in c)))
+        for c in columns
     ]
+    lines = ["{}"]
+    for index, header in enumerate(headers):
+        name = header.ljust(label).replace("{", "{{").replace("}", "}}")
+        if "" in cut[index]:
+            cut[index] = [" " + text if text else "" for text in cut[index]]
+            lines.append(f"{name} |{{}}")
+        else:
+            lines.append(f"{name} | {{}}")
+    record = "\n".join(lines) + "\n"
     rule = "-" * width
     numbers = (f"-[ RECORD {n} ]{rule}"[:width] for n in range(1, len(columns[0]) + 1))
-    out.write("\n".join(chain.from_iterable(zip(numbers, *fields, strict=True))) + "\n")
+    out.write("".join(map(record.format, numbers, *cut)))
 
 
 _AS_STR = frozenset({str, int, float})
 """Types whose `cell` is `str(value)` (bool is not among them: it reads yes/no)."""
 _TEXT_OR_NONE = frozenset({str, type(None)})
+_STR = frozenset({str})
 
 
 def _column_texts(values: Sequence[Any], clip: bool) -> list[str]:
     """One column's values as safe text, cut at `MAX_CELL` when `clip`. Column by column,
     so that a column of printable text (nearly every one) is checked in one call."""
     kinds = set(map(type, values))
-    if kinds <= _AS_STR:
+    if kinds == _STR:
+        texts = values if isinstance(values, list) else list(values)
+    elif kinds <= _AS_STR:
         texts = list(map(str, values))
     elif kinds <= _TEXT_OR_NONE:
         texts = ["" if value is None else value for value in values]
@@ -152,7 +165,7 @@ def _column_texts(values: Sequence[Any], clip: bool) -> list[str]:
         texts = [cell(value) for value in values]
     if not "".join(texts).isprintable():
         texts = [for_terminal(text) for text in texts]
-    if clip:
+    if clip and max(map(len, texts), default=0) > MAX_CELL:
         texts = [text if len(text) <= MAX_CELL else _clip(text, MAX_CELL) for text in texts]
     return texts
 
