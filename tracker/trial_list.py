@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import json.scanner
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from claims.lookup import claim_row
@@ -45,6 +45,7 @@ def claim_trials(
     if history:
         for row in reader.rows(_DECISIONS, {"claim_id": claim_id}):
             decisions.setdefault(row["nct_id"], []).append(_decision(row))
+    phases, reasons = _Memo(_phase), _Memo(_reason_texts)
     trials = [
         {
             "nct_id": link["nct_id"],
@@ -54,8 +55,8 @@ def claim_trials(
             "counts": counts_for_claim(link["relevance_tier"], link["screening"], min_relevance),
             "title": link["brief_title"],
             "status": link["overall_status"],
-            "phase": "/".join(_json(link["phases"])),
-            "reasons": [reason["text"] for reason in _json(link["relevance_reasons"])],
+            "phase": phases[link["phases"]],
+            "reasons": list(reasons[link["relevance_reasons"]]),
             **({"decisions": decisions.get(link["nct_id"], [])} if history else {}),
         }
         for link in reader.rows(sql, params)
@@ -64,6 +65,27 @@ def claim_trials(
         key=lambda t: (-TIER_RANK.get(t["tier"] or "", 0), -(t["score"] or 0.0), t["nct_id"])
     )
     return trials
+
+
+class _Memo(dict[str, Any]):
+    """A JSON column's values read once per distinct text: a claim's trials share a few
+    phase lists and, judged by the same phrases, many reasons."""
+
+    def __init__(self, read: Callable[[str], Any]) -> None:
+        super().__init__()
+        self.read = read
+
+    def __missing__(self, text: str) -> Any:
+        value = self[text] = self.read(text)
+        return value
+
+
+def _phase(text: str) -> str:
+    return "/".join(_json(text))
+
+
+def _reason_texts(text: str) -> tuple[str, ...]:
+    return tuple(reason["text"] for reason in _json(text))
 
 
 _SCAN = json.scanner.make_scanner(json.JSONDecoder())
