@@ -7,18 +7,22 @@ import random
 import signal
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from conftest import Tracker
+from scenarios import write_claims
 from sqlalchemy import Engine, delete, event, select, text
 from sync_helpers import state
 from sync_processes import spawn_sync, synced_reference, wait_for
 
 from db.engine import connect, transaction
 from db.models import ClaimStudy, ClaimSyncState, Flag, Study, StudyEvent, SyncRun
+from tracker.ctgov import CtgovClient
 from tracker.fake_registry import FakeCtgov
 from tracker.interrupts import Interrupts, critical
+from tracker.sync import run as sync_run
 
 ATTEMPTS = 10
 """Signals sent at random moments, per database (bounded: each costs one sync's start)."""
@@ -150,3 +154,26 @@ def test_signals_at_random_moments_always_stop_the_sync_and_close_its_run(
 
     assert tracker("sync", "--quiet").status == 0
     assert state(database_url) == state(reference)
+
+
+def test_a_signal_just_after_the_run_is_recorded_still_closes_it(
+    tracker: Tracker,
+    registry: FakeCtgov,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+
+    assert tracker("claims", "load", str(write_claims(tmp_path))).status == 0
+    recorded = sync_run._Run._start
+
+    def recorded_then_interrupted(self: object, claims: int) -> object:
+        recorded(self, claims)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sync_run._Run, "_start", recorded_then_interrupted)
+    engine = connect(database_url)
+    with CtgovClient(registry.url, rate_limit=None) as client, pytest.raises(KeyboardInterrupt):
+        sync_run.sync(engine, client, clock=lambda: datetime.now(UTC))
+    engine.dispose()
+    assert [outcome for outcome, _, _ in _runs(database_url)] == ["interrupted"]

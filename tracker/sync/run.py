@@ -33,6 +33,7 @@ from tracker.errors import (
     SyncAlreadyRunning,
     UsageError,
 )
+from tracker.interrupts import critical
 from tracker.sync.claim import ClaimPlan, ClaimResult, ClaimSync
 from tracker.sync.collector import fewer_collections
 from tracker.sync.fetch import fetch_walk
@@ -153,6 +154,8 @@ class _Run:
         self.breaker = _Breaker()
         self.data_timestamp: str | None = None
         self.warnings: list[dict[str, str]] = []
+        self.report: SyncReport | None = None
+        """The run's report once its record is written: a run with a record is closed."""
 
     def open(self, claims: int) -> SyncReport:
         """Check the registry (when there is a claim to sync) and record the run's start."""
@@ -162,6 +165,12 @@ class _Run:
                 self.client, self.breaker.failed, self.warnings
             )
             bind_registry(self.engine, self.client.base_url, self.now)
+        return self._start(claims)
+
+    @critical
+    def _start(self, claims: int) -> SyncReport:
+        """Write the run's record and keep its report, with no signal in between: a run
+        recorded as running and no report to close it would stay running."""
         run_id = start_run(
             self.engine,
             self.now,
@@ -170,7 +179,10 @@ class _Run:
             claims,
             self.client.base_url,
         )
-        return SyncReport(run_id, RunOutcome.RUNNING, self.data_timestamp, warnings=self.warnings)
+        self.report = SyncReport(
+            run_id, RunOutcome.RUNNING, self.data_timestamp, warnings=self.warnings
+        )
+        return self.report
 
     def plan(self, claim: Claim, state: ClaimSyncState | None) -> ClaimPlan:
         return plan_claim(
@@ -279,9 +291,9 @@ def _run(
     claims = _claims(engine, options.claim_ids)
     requests_before = client.requests_made
     malformed_before = client.stats.malformed_studies
-    report = run.open(len(claims))
     progress = options.progress
     try:
+        report = run.open(len(claims))
         for index, (claim, state) in enumerate(claims):
             guard()
             if options.should_stop is not None and options.should_stop():
@@ -297,10 +309,12 @@ def _run(
             guard()
         report.outcome = outcome_of(report.results)
     except BaseException:
-        report.outcome = RunOutcome.INTERRUPTED
+        if run.report is not None:
+            run.report.outcome = RunOutcome.INTERRUPTED
         raise
     finally:
-        report.requests = client.requests_made - requests_before
-        report.malformed = client.stats.malformed_studies - malformed_before
-        finish_run(engine, report, clock())
+        if run.report is not None:
+            run.report.requests = client.requests_made - requests_before
+            run.report.malformed = client.stats.malformed_studies - malformed_before
+            finish_run(engine, run.report, clock())
     return report
