@@ -103,12 +103,14 @@ class CoreReader:
         self.connection = connection
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        result = self.connection.execute(text(sql), dict(params or {}))
-        names = list(result.keys())
-        return [dict(zip(names, row, strict=True)) for row in result]
+        names, rows = self._fetch(sql, params)
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     def columns(self, sql: str, params: Mapping[str, Any] | None = None) -> dict[str, list[Any]]:
         from db.reader import as_columns
 
+        return as_columns(*self._fetch(sql, params))
+
+    def _fetch(self, sql: str, params: Mapping[str, Any] | None) -> tuple[list[str], list[Any]]:
         result = self.connection.execute(text(sql), dict(params or {}))
-        return as_columns(list(result.keys()), result.all())
+        return list(result.keys()), list(result.all())

@@ -53,21 +53,21 @@ class DbapiReader:
         self._pyformat = pyformat
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        with _Translated(self._driver, self._shown):
-            cursor = self._connection.cursor()
-            try:
-                cursor.execute(_pyformat(sql) if self._pyformat else sql, params or {})
-                names = [column[0] for column in cursor.description]
-                return list(map(dict, map(zip, repeat(names), cursor.fetchall())))
-            finally:
-                cursor.close()
+        names, rows = self._fetch(sql, params)
+        return list(map(dict, map(zip, repeat(names), rows)))
 
     def columns(self, sql: str, params: Mapping[str, Any] | None = None) -> dict[str, list[Any]]:
+        return as_columns(*self._fetch(sql, params))
+
+    def _fetch(
+        self, sql: str, params: Mapping[str, Any] | None
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """The query's column names and every row, as the driver gives them."""
         with _Translated(self._driver, self._shown):
             cursor = self._connection.cursor()
             try:
                 cursor.execute(_pyformat(sql) if self._pyformat else sql, params or {})
-                return as_columns([column[0] for column in cursor.description], cursor.fetchall())
+                return [column[0] for column in cursor.description], cursor.fetchall()
             finally:
                 cursor.close()
 

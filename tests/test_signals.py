@@ -163,7 +163,6 @@ def test_a_signal_just_after_the_run_is_recorded_still_closes_it(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-
     assert tracker("claims", "load", str(write_claims(tmp_path))).status == 0
     recorded = sync_run._Run._start
 

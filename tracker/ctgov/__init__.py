@@ -11,8 +11,9 @@ not import the HTTP client.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tracker.lazy import names_from
 
 if TYPE_CHECKING:
     from tracker.ctgov.client import DEFAULT_TIMEOUT, ClientStats, CtgovClient
@@ -62,7 +63,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{_HOMES[name]}"), name)
+__getattr__ = names_from(__name__, _HOMES)

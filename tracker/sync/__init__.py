@@ -6,25 +6,23 @@ HTTP library (a test checks)."""
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tracker.lazy import names_from
 
 if TYPE_CHECKING:
     from tracker.sync.claim import ClaimPlan, ClaimResult
     from tracker.sync.run import SyncProgress, SyncReport, sync
 
 _HOMES = {
-    "ClaimPlan": "tracker.sync.claim",
-    "ClaimResult": "tracker.sync.claim",
-    "SyncProgress": "tracker.sync.run",
-    "SyncReport": "tracker.sync.run",
-    "sync": "tracker.sync.run",
+    "ClaimPlan": "claim",
+    "ClaimResult": "claim",
+    "SyncProgress": "run",
+    "SyncReport": "run",
+    "sync": "run",
 }
 
 __all__ = ["ClaimPlan", "ClaimResult", "SyncProgress", "SyncReport", "sync"]
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(_HOMES[name]), name)
+__getattr__ = names_from(__name__, _HOMES)

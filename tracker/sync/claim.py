@@ -314,7 +314,6 @@ class ClaimSync:
             self.counted[nct_id] = counts_for_claim(
                 relevance["relevance_tier"], screening, self.plan.min_relevance
             )
-            detail = {"topic_version": version, "matched_on": why}
             row = self._link_row(nct_id, why, relevance)
             if link is None:
                 new.append({**row, "first_linked_at": self.now})
@@ -325,6 +324,7 @@ class ClaimSync:
             ):
                 updates.append({**row, "unmatched_at": None})
                 if not link.is_matching:
+                    detail = {"topic_version": version, "matched_on": why}
                     events.append(self._event(nct_id, EventKind.REMATCHED, detail, claim=True))
                 elif link.relevance_tier != relevance["relevance_tier"]:
                     self.recount.add(claim_id)
